@@ -1,0 +1,104 @@
+package dev.suture.kernel;
+
+import dev.suture.Json;
+import dev.suture.SutureException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The local cache of target kernels: {@code $XDG_CACHE_HOME/suture/kernels/RELEASE/} (default
+ * {@code ~/.cache/suture/...}). A release directory exists only once its fetch completed: fetches work in a
+ * hidden sibling and rename it into place, so an interrupted fetch is never mistaken for a finished one.
+ */
+public final class KernelCache {
+    private final Path kernelsDir;
+
+    public KernelCache(Path sutureCacheDir) {
+        this.kernelsDir = sutureCacheDir.resolve("kernels");
+    }
+
+    /** The user's cache, honouring {@code SUTURE_CACHE} (tests), then {@code XDG_CACHE_HOME}, then {@code ~/.cache}. */
+    public static KernelCache defaultCache() {
+        return new KernelCache(sutureCacheDir());
+    }
+
+    public static Path sutureCacheDir() {
+        String explicit = System.getenv("SUTURE_CACHE");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("suture");
+    }
+
+    public Path kernelsDir() {
+        return kernelsDir;
+    }
+
+    /** Where a finished release lives (whether or not it is there yet). */
+    public Path releaseDir(KernelRelease release) {
+        return kernelsDir.resolve(release.toString());
+    }
+
+    /** Where a fetch of the release assembles its files before the rename that completes it. */
+    public Path stagingDir(KernelRelease release) {
+        return kernelsDir.resolve("." + release + ".partial");
+    }
+
+    public Optional<CachedKernel> find(KernelRelease release) {
+        Path dir = releaseDir(release);
+        Path info = dir.resolve(CachedKernel.INFO_FILE);
+        if (!Files.isRegularFile(info)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new CachedKernel(dir, Json.read(info, KernelInfo.class)));
+        } catch (IOException e) {
+            throw new SutureException("cached kernel " + release + " has an unreadable " + info,
+                    "remove it with 'suture kernel rm " + release + "' and fetch it again", e);
+        }
+    }
+
+    /** The cached kernel, or an error naming the cached ones and how to fetch this one. */
+    public CachedKernel require(KernelRelease release) {
+        return find(release).orElseThrow(() -> new SutureException(
+                "kernel " + release + " is not in the cache" + cachedSuffix(),
+                "fetch it with 'suture kernel fetch " + release + "'"));
+    }
+
+    /** Finished kernels, newest release first. */
+    public List<CachedKernel> list() {
+        if (!Files.isDirectory(kernelsDir)) {
+            return List.of();
+        }
+        List<CachedKernel> found = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(kernelsDir)) {
+            for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                if (!name.startsWith(".") && KernelRelease.isRelease(name)) {
+                    find(KernelRelease.parse(name)).ifPresent(found::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        found.sort(Comparator.comparing(CachedKernel::release).reversed());
+        return found;
+    }
+
+    private String cachedSuffix() {
+        List<CachedKernel> cached = list();
+        if (cached.isEmpty()) {
+            return " (the cache is empty)";
+        }
+        return " (cached: " + String.join(", ", cached.stream().map(k -> k.info().release()).toList()) + ")";
+    }
+}
