@@ -1,0 +1,299 @@
+package dev.suture.vm;
+
+import dev.suture.Json;
+import dev.suture.SutureException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A test VM booted from a target kernel under QEMU, reachable through its {@link AgentChannel}.
+ * Started in the foreground ({@code vm run}: it dies with Suture) or in the background ({@code vm start}).
+ */
+public final class TestVm implements AutoCloseable {
+    public static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(90);
+    private static final int REPORT_LINES = 25;
+
+    private final VmHome home;
+    private final VmState state;
+
+    private TestVm(VmHome home, VmState state) {
+        this.home = home;
+        this.state = state;
+    }
+
+    public VmHome home() {
+        return home;
+    }
+
+    public VmState state() {
+        return state;
+    }
+
+    public AgentChannel channel() {
+        return home.channel();
+    }
+
+    /** Boots the VM and returns once its agent answers; on any failure nothing is left running. */
+    public static TestVm boot(VmSpec spec, boolean background, boolean ephemeral, Duration bootTimeout,
+                              PrintStream progress) throws IOException {
+        VmHome home = VmHome.of(spec.name());
+        Optional<TestVm> existing = find(spec.name());
+        if (existing.isPresent()) {
+            throw new SutureException("VM '" + spec.name() + "' is already running",
+                    "use it, or stop it first with 'suture vm stop --name " + spec.name() + "'");
+        }
+        deleteTree(home.dir());
+        Files.createDirectories(home.dir());
+        try (var out = Files.newOutputStream(home.initramfs())) {
+            InitramfsBuilder.build(spec, out);
+        } catch (RuntimeException | IOException e) {
+            deleteTree(home.dir());
+            throw e;
+        }
+        Qemu.Accelerator accel = Qemu.accelerator();
+        progress.printf("booting %s in VM '%s' (%s, %d CPUs, %d MiB)%n", spec.kernel().info().release(),
+                spec.name(), accel.name().toLowerCase(java.util.Locale.ROOT), spec.cpus(), spec.memoryMb());
+        long started = System.nanoTime();
+        long pid;
+        try {
+            pid = launch(spec, home, accel, background);
+        } catch (RuntimeException | IOException e) {
+            deleteTree(home.dir());
+            throw e;
+        }
+        VmState provisional = new VmState(spec.name(), spec.kernel().info().release(), pid, accel, Instant.now(),
+                0, 0, ephemeral);
+        TestVm vm = new TestVm(home, provisional);
+        Json.writeAtomically(home.stateFile(), provisional);
+        try {
+            vm.awaitAgent(bootTimeout);
+            List<KernelProblem> bootProblems = ConsoleScanner.scan(vm.console(0));
+            if (!bootProblems.isEmpty()) {
+                throw new SutureException("the kernel reported a problem while booting: " + bootProblems.getFirst().describe()
+                        + "\n" + String.join("\n", bootProblems.getFirst().context()),
+                        "this kernel does not boot cleanly in the test VM; try another release", 125, null);
+            }
+            long taint = vm.readTaint();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            VmState ready = new VmState(spec.name(), provisional.release(), pid, accel, provisional.startedAt(),
+                    seconds, taint, ephemeral);
+            Json.writeAtomically(home.stateFile(), ready);
+            progress.printf("VM '%s' ready in %.1f s%n", spec.name(), seconds);
+            return new TestVm(home, ready);
+        } catch (RuntimeException | IOException e) {
+            vm.stop();
+            throw e;
+        }
+    }
+
+    /** The running VM of that name, if there is one. */
+    public static Optional<TestVm> find(String name) {
+        VmHome home = VmHome.of(name);
+        if (!Files.isRegularFile(home.stateFile())) {
+            return Optional.empty();
+        }
+        try {
+            VmState state = Json.read(home.stateFile(), VmState.class);
+            TestVm vm = new TestVm(home, state);
+            return vm.isRunning() ? Optional.of(vm) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The running VM of that name, or an error saying it is not running and which ones are. */
+    public static TestVm attach(String name) {
+        return find(name).orElseThrow(() -> {
+            List<String> running = listRunning().stream().map(vm -> vm.state().name()).toList();
+            return new SutureException("VM '" + name + "' is not running"
+                    + (running.isEmpty() ? " (no VM is running)" : " (running: " + String.join(", ", running) + ")"),
+                    "start it with 'suture vm start --name " + name + "'");
+        });
+    }
+
+    public static List<TestVm> listRunning() {
+        List<TestVm> running = new ArrayList<>();
+        for (VmHome home : VmHome.all()) {
+            find(home.name()).ifPresent(running::add);
+        }
+        return running;
+    }
+
+    /** True while the recorded QEMU process is alive (and really is this VM's QEMU, not a reused pid). */
+    public boolean isRunning() {
+        return ProcessHandle.of(state.pid())
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains("suture-" + state.name())).orElse(true))
+                .isPresent();
+    }
+
+    /** Where the console log stands now: problems reported after this point belong to what runs next. */
+    public Snapshot snapshot() throws IOException {
+        return new Snapshot(consoleSize(), readTaint());
+    }
+
+    /** Kernel problems since the snapshot: console reports, and new taint other than livepatching's. */
+    public List<KernelProblem> problemsSince(Snapshot since) {
+        List<KernelProblem> problems = new ArrayList<>(ConsoleScanner.scan(console(since.consoleOffset())));
+        if (isRunning()) {
+            try {
+                long taint = readTaint();
+                long unexpected = Taint.unexpectedNewBits(since.taint(), taint);
+                if (unexpected != 0) {
+                    problems.add(new KernelProblem(KernelProblem.Kind.TAINT,
+                            "taint " + Taint.letters(unexpected) + " (tainted=" + taint + ")", List.of()));
+                }
+            } catch (IOException e) {
+                // The VM went away between the check and the read: the console shows why.
+            }
+        }
+        return problems;
+    }
+
+    /** The console log from a byte offset on. */
+    public String console(long fromOffset) {
+        Path log = home.consoleLog();
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            long length = f.length();
+            if (fromOffset >= length) {
+                return "";
+            }
+            f.seek(fromOffset);
+            byte[] bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, length - fromOffset)];
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last lines of the console, for error reports. */
+    public String consoleTail(int lines) {
+        List<String> all = console(0).lines().map(l -> l.replace("\r", "")).toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** Stops QEMU and, for an ephemeral VM, removes its directory. Safe to call twice. */
+    public void stop() {
+        ProcessHandle.of(state.pid()).ifPresent(p -> {
+            if (p.info().commandLine().map(c -> c.contains("suture-" + state.name())).orElse(true)) {
+                p.destroy();
+                try {
+                    p.onExit().get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
+            }
+        });
+        try {
+            Files.deleteIfExists(home.stateFile());
+            Files.deleteIfExists(home.agentSocket());
+            Files.deleteIfExists(home.pidFile());
+            if (state.ephemeral()) {
+                deleteTree(home.dir());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static long launch(VmSpec spec, VmHome home, Qemu.Accelerator accel, boolean background)
+            throws IOException {
+        List<String> argv = Qemu.commandLine(spec, home, accel, background);
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(home.qemuLog().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process process = pb.start();
+        if (!background) {
+            return process.pid();
+        }
+        try {
+            // With -daemonize the first process exits once the VM runs; its pid is then in the pid file.
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new SutureException("QEMU failed to start: " + Files.readString(home.qemuLog()).strip(),
+                        "check the QEMU installation (apt-get install -y qemu-system-x86)");
+            }
+            return Long.parseLong(Files.readString(home.pidFile()).trim());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new SutureException("interrupted while starting QEMU", null, e);
+        }
+    }
+
+    private void awaitAgent(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AgentChannel agent = channel();
+        while (System.nanoTime() < deadline) {
+            if (!isRunning()) {
+                String qemu = Files.exists(home.qemuLog()) ? Files.readString(home.qemuLog()).strip() : "";
+                throw new SutureException("the VM stopped while booting"
+                        + (qemu.isEmpty() ? "" : "; QEMU said: " + qemu) + "\nlast console lines:\n" + consoleTail(REPORT_LINES),
+                        "see the console lines above; a kernel that panics at boot cannot be tested", 125, null);
+            }
+            if (Files.exists(home.agentSocket()) && agent.ping(Duration.ofSeconds(1))) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        throw new SutureException("the VM did not become ready within " + timeout.toSeconds() + " s; last console lines:\n"
+                + consoleTail(REPORT_LINES),
+                "raise --boot-timeout, or check that the kernel boots (see the console lines)", 124, null);
+    }
+
+    private long consoleSize() throws IOException {
+        return Files.exists(home.consoleLog()) ? Files.size(home.consoleLog()) : 0;
+    }
+
+    private long readTaint() throws IOException {
+        String text = channel().readText("/proc/sys/kernel/tainted").trim();
+        return Long.parseLong(text);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SutureException("interrupted", null, e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A point in a VM's life: console length and taint. */
+    public record Snapshot(long consoleOffset, long taint) {
+    }
+}

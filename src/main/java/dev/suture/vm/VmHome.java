@@ -1,0 +1,78 @@
+package dev.suture.vm;
+
+import dev.suture.SutureException;
+import dev.suture.kernel.KernelCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The directory of one named test VM: its initramfs, console log, agent socket, pid file and state. */
+public record VmHome(String name, Path dir) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+    public static final String DEFAULT_NAME = "default";
+
+    public static Path vmsDir() {
+        return KernelCache.sutureCacheDir().resolve("vms");
+    }
+
+    public static VmHome of(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new SutureException("invalid VM name '" + name + "'",
+                    "use up to 32 letters, digits, '.', '_' or '-'");
+        }
+        return new VmHome(name, vmsDir().resolve(name));
+    }
+
+    /** All VM directories present, running or not. */
+    public static List<VmHome> all() {
+        if (!Files.isDirectory(vmsDir())) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(vmsDir())) {
+            List<VmHome> homes = new ArrayList<>();
+            dirs.filter(Files::isDirectory).sorted(Comparator.naturalOrder())
+                    .forEach(d -> homes.add(new VmHome(d.getFileName().toString(), d)));
+            return homes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path initramfs() {
+        return dir.resolve("initramfs.cpio");
+    }
+
+    public Path consoleLog() {
+        return dir.resolve("console.log");
+    }
+
+    public Path agentSocket() {
+        return dir.resolve("agent.sock");
+    }
+
+    public Path agentLock() {
+        return dir.resolve("agent.lock");
+    }
+
+    public Path pidFile() {
+        return dir.resolve("qemu.pid");
+    }
+
+    public Path qemuLog() {
+        return dir.resolve("qemu.log");
+    }
+
+    public Path stateFile() {
+        return dir.resolve("vm.json");
+    }
+
+    public AgentChannel channel() {
+        return new AgentChannel(name, agentSocket(), agentLock());
+    }
+}

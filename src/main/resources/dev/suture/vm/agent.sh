@@ -1,0 +1,73 @@
+# The command agent of a Suture test VM, talking to the host over the second serial port.
+#
+# Requests are lines "TOKEN OP ARGS"; every reply is framed as
+#   \nTOKEN BEGIN\n <raw bytes> \nTOKEN END STATUS\n
+# so the host can skip stale bytes and find the end of binary output.
+# A command's output goes to a file that is streamed from here, so that processes it leaves
+# running in the background (setsid ... &) never write into a later reply.
+port=/dev/ttyS1
+work=/run/suture
+mkdir -p "$work"
+exec <"$port" >"$port" 2>/dev/null
+stty raw -echo
+
+reply_begin() { printf '\n%s BEGIN\n' "$1"; }
+reply_end() { printf '\n%s END %s\n' "$1" "$2"; }
+
+run_command() {
+  token=$1
+  echo "$2" | base64 -d > "$work/cmd.$token"
+  : > "$work/out.$token"
+  (
+    cd /root
+    sh "$work/cmd.$token" </dev/null >"$work/out.$token" 2>&1
+    echo $? > "$work/rc.$token.tmp"
+    mv "$work/rc.$token.tmp" "$work/rc.$token"
+  ) &
+  reply_begin "$token"
+  sent=0
+  delay=1000
+  while :; do
+    # Check for the end first: output written before the status file exists is then complete.
+    finished=0
+    [ -f "$work/rc.$token" ] && finished=1
+    size=$(wc -c < "$work/out.$token")
+    if [ "$size" -gt "$sent" ]; then
+      tail -c +$((sent + 1)) "$work/out.$token" | head -c $((size - sent))
+      sent=$size
+      delay=1000
+    fi
+    [ $finished = 1 ] && break
+    usleep $delay
+    [ $delay -lt 50000 ] && delay=$((delay * 2))
+  done
+  status=$(cat "$work/rc.$token")
+  rm -f "$work/cmd.$token" "$work/out.$token" "$work/rc.$token"
+  reply_end "$token" "$status"
+}
+
+put_file() {
+  token=$1
+  path=$(echo "$2" | base64 -d)
+  size=$3
+  mode=$4
+  # Always consume exactly the payload first, so a bad path never leaves file bytes to be read as requests.
+  head -c "$size" > "$work/put.$token"
+  status=1
+  if [ "$(wc -c < "$work/put.$token")" = "$size" ] && mkdir -p "$(dirname "$path")" \
+      && chmod "$mode" "$work/put.$token" && mv "$work/put.$token" "$path"; then
+    status=0
+  fi
+  rm -f "$work/put.$token"
+  reply_begin "$token"
+  reply_end "$token" "$status"
+}
+
+while read -r token op arg1 arg2 arg3; do
+  case "$op" in
+    run) run_command "$token" "$arg1" ;;
+    put) put_file "$token" "$arg1" "$arg2" "$arg3" ;;
+    ping) reply_begin "$token"; reply_end "$token" 0 ;;
+    *) ;;
+  esac
+done

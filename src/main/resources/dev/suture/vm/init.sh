@@ -1,0 +1,33 @@
+#!/bin/busybox sh
+# PID 1 of a Suture test VM: a busybox userland, the requested modules, then the command agent on ttyS1.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mkdir -p /proc /sys /dev /tmp /run /root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+hostname suture-vm
+ln -sf /proc/self/fd /dev/fd 2>/dev/null
+
+release="$(uname -r)"
+if [ -f /etc/suture/modules ]; then
+  # One module path per line, dependencies first, as the host resolved them from modules.dep.
+  while read -r module; do
+    [ -n "$module" ] || continue
+    if ! insmod "/lib/modules/$release/$module"; then
+      echo "suture-init: failed to load module $module" > /dev/console
+    fi
+  done < /etc/suture/modules
+fi
+
+# Stay up for ever: if the agent dies, start it again; PID 1 must never exit.
+while true; do
+  sh /etc/suture/agent.sh
+  sleep 1
+done
