@@ -1,5 +1,7 @@
 package dev.suture.kernel;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** One fetched target kernel in the cache, with the paths of the parts Suture uses. */
@@ -33,5 +35,14 @@ public record CachedKernel(Path dir, KernelInfo info) {
     /** The kbuild tree for external modules: {@code make -C headersDir() M=...}. */
     public Path headersDir() {
         return dir.resolve("headers/usr/src/linux-headers-" + info.release());
+    }
+
+    /** Bytes the cached files take (walks the tree; a second or so for a kernel with its headers). */
+    public long sizeOnDisk() {
+        try {
+            return FileTrees.size(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

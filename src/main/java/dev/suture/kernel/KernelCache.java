@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class KernelCache {
     /** Where a fetch of the release assembles its files before the rename that completes it. */
     public Path stagingDir(KernelRelease release) {
         return kernelsDir.resolve("." + release + ".partial");
+    }
+
+    /** The lock file that serialises fetching and removing one release across processes. */
+    public Path lockFile(KernelRelease release) {
+        return kernelsDir.resolve("." + release + ".lock");
     }
 
     public Optional<CachedKernel> find(KernelRelease release) {
@@ -100,5 +106,24 @@ public final class KernelCache {
             return " (the cache is empty)";
         }
         return " (cached: " + String.join(", ", cached.stream().map(k -> k.info().release()).toList()) + ")";
+    }
+
+    /**
+     * Removes a cached release. The directory is first renamed to the release's staging name, so an
+     * interrupted removal leaves only a staging directory, which is never listed and is cleaned by the
+     * next fetch.
+     */
+    public void remove(KernelRelease release, Progress progress) {
+        require(release);
+        try (ReleaseLock lock = ReleaseLock.acquire(lockFile(release), release.toString(), progress)) {
+            require(release);
+            Path staging = stagingDir(release);
+            FileTrees.delete(staging);
+            Files.move(releaseDir(release), staging, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.delete(staging);
+        } catch (IOException e) {
+            throw new SutureException("cannot remove " + releaseDir(release) + ": " + e.getMessage(),
+                    "check the permissions of the cache directory", e);
+        }
     }
 }
