@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 KernelCommand.class,
                 VmCommand.class,
+                StatusCommand.class,
+                RevertCommand.class,
                 DemoCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })

@@ -41,8 +41,9 @@ public final class ElfNotes {
     /** All notes of all note sections, in file order. */
     public static List<Note> read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            // The identification bytes come first, so a short non-ELF file is called that, not "truncated".
+            checkIdent(readAt(channel, 0, (int) Math.min(channel.size(), 6), file), file);
             ByteBuffer header = readAt(channel, 0, ELF64_HEADER_SIZE, file);
-            checkIdent(header, file);
             long sectionTable = header.getLong(0x28);
             int entrySize = Short.toUnsignedInt(header.getShort(0x3A));
             long count = Short.toUnsignedInt(header.getShort(0x3C));
@@ -82,8 +83,18 @@ public final class ElfNotes {
                 .findFirst();
     }
 
+    /**
+     * Notes from raw note-section bytes, such as a running kernel's {@code /sys/kernel/notes}
+     * (its {@code .notes} section, 4-byte aligned).
+     */
+    public static List<Note> parse(byte[] noteBytes, String origin) throws ElfFormatException {
+        List<Note> notes = new ArrayList<>();
+        parseNotes(ByteBuffer.wrap(noteBytes).order(ByteOrder.LITTLE_ENDIAN), 4, notes, Path.of(origin));
+        return notes;
+    }
+
     private static void checkIdent(ByteBuffer header, Path file) throws ElfFormatException {
-        if (header.get(0) != 0x7f || header.get(1) != 'E' || header.get(2) != 'L' || header.get(3) != 'F') {
+        if (header.limit() < 6 || header.get(0) != 0x7f || header.get(1) != 'E' || header.get(2) != 'L' || header.get(3) != 'F') {
             throw new ElfFormatException(file + " is not an ELF file");
         }
         if (header.get(4) != 2 || header.get(5) != 1) {
@@ -91,22 +102,28 @@ public final class ElfNotes {
         }
     }
 
-    /** Note layout: namesz, descsz, type (4 bytes each), then name and descriptor, each padded to {@code align}. */
+    /**
+     * Note layout: namesz, descsz, type (4 bytes each), then the name, then the descriptor. The descriptor
+     * and the next note start at multiples of {@code align} from the section start: 4 for most notes, 8 in
+     * sections aligned to 8 such as {@code .note.gnu.property}.
+     */
     private static void parseNotes(ByteBuffer data, int align, List<Note> into, Path file) throws ElfFormatException {
         while (data.remaining() >= 12) {
+            int start = data.position();
             long nameSize = Integer.toUnsignedLong(data.getInt());
             long descSize = Integer.toUnsignedLong(data.getInt());
             int type = data.getInt();
-            if (padded(nameSize, align) + descSize > data.remaining()) {
+            long descStart = start + padded(12 + nameSize, align);
+            if (12 + nameSize > data.limit() - start || descStart + descSize > data.limit()) {
                 throw new ElfFormatException(file + ": a note runs past the end of its section");
             }
             byte[] name = new byte[(int) nameSize];
             data.get(name);
-            data.position(data.position() + (int) (padded(nameSize, align) - nameSize));
             byte[] descriptor = new byte[(int) descSize];
+            data.position((int) descStart);
             data.get(descriptor);
             // The last note need not be padded at the end of its section.
-            data.position(Math.min(data.limit(), data.position() + (int) (padded(descSize, align) - descSize)));
+            data.position((int) Math.min(data.limit(), descStart + padded(descSize, align)));
             into.add(new Note(nulTerminated(name), type, descriptor));
         }
     }

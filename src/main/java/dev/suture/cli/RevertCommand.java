@@ -1,0 +1,50 @@
+package dev.suture.cli;
+
+import dev.suture.SutureException;
+import dev.suture.target.Channel;
+import dev.suture.target.LivepatchState;
+import dev.suture.target.PatchApplier;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code suture revert}: take patches off a target. */
+@Command(name = "revert", mixinStandardHelpOptions = true,
+        description = "Disable a livepatch, wait until every task is back on the old code, unload it.")
+final class RevertCommand implements Callable<Integer> {
+    @Mixin
+    TargetOption target;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "The patch to revert (see 'suture status').")
+    String name;
+
+    @Option(names = "--all", description = "Revert every livepatch, newest first.")
+    boolean all;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long to wait for the transition (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (all == (name != null)) {
+            throw new SutureException("name one patch or give --all", "suture revert NAME, or suture revert --all");
+        }
+        Channel channel = target.channel();
+        PatchApplier applier = new PatchApplier(channel, System.err::println);
+        List<String> names = all
+                ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()
+                : List.of(name);
+        if (names.isEmpty()) {
+            System.err.println("no livepatch applied on " + channel.describe());
+        }
+        for (String n : names) {
+            applier.revert(n, Duration.ofSeconds(timeoutSeconds));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.suture.cli;
+
+import dev.suture.Json;
+import dev.suture.target.Channel;
+import dev.suture.target.LivepatchState;
+import dev.suture.target.RunningKernel;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code suture status}: the livepatches on a target. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the running kernel and the livepatches on a target, with their functions.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    TargetOption target;
+
+    @Option(names = "--json", description = "Print as JSON.")
+    boolean json;
+
+    /** The JSON form: the kernel and its livepatch state. */
+    record Status(String target, RunningKernel kernel, LivepatchState livepatch) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Channel channel = target.channel();
+        Status status = new Status(channel.describe(), RunningKernel.read(channel), LivepatchState.read(channel));
+        if (json) {
+            System.out.println(Json.write(status));
+            return 0;
+        }
+        System.out.printf("%s runs %s (build id %s)%n", status.target(), status.kernel().release(),
+                status.kernel().buildId());
+        if (!status.livepatch().supported()) {
+            System.out.println("livepatch: not supported by this kernel");
+            return 0;
+        }
+        if (status.livepatch().patches().isEmpty()) {
+            System.out.println("no livepatch applied");
+        }
+        for (LivepatchState.Patch p : status.livepatch().patches()) {
+            System.out.printf("%s: %s%s%n", p.name(), p.enabled() ? "enabled" : "disabled",
+                    p.inTransition() ? ", in transition" : "");
+            for (LivepatchState.PatchedObject o : p.objects()) {
+                System.out.printf("  %s (%s): %s%n", o.name(), o.patched() ? "patched" : "not loaded",
+                        String.join(" ", o.functions()));
+            }
+        }
+        return 0;
+    }
+}
