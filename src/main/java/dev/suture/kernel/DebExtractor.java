@@ -28,7 +28,7 @@ final class DebExtractor {
      * Extracts {@code members} (archive paths such as {@code ./usr/src/linux-headers-R}; a directory brings
      * its whole subtree) into {@code dir}.
      *
-     * @param unpackedBytes    roughly how big the tar stream is, for the progress bar
+     * @param unpackedBytes    roughly how big the tar stream is, for the progress bar; not positive if unknown
      * @param stopWhenExtracted stop reading once every member is out, instead of reading the archive to its
      *                         end; worth it when a small member sits early in a large package
      */

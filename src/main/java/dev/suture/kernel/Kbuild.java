@@ -21,8 +21,15 @@ public final class Kbuild {
 
     /** Runs {@code make -C HEADERS M=dir modules} with the compiler Debian built the kernel with. */
     public static Result buildModules(CachedKernel kernel, Path moduleDir) {
+        return buildModules(kernel, moduleDir, List.of());
+    }
+
+    /** As {@link #buildModules(CachedKernel, Path)}, with extra make variables such as {@code KBUILD_MODPOST_WARN=1}. */
+    public static Result buildModules(CachedKernel kernel, Path moduleDir, List<String> makeVariables) {
         List<String> argv = new ArrayList<>(List.of("make", "-C", kernel.headersDir().toString(),
-                "M=" + moduleDir.toAbsolutePath(), "-j" + Runtime.getRuntime().availableProcessors(), "modules"));
+                "M=" + moduleDir.toAbsolutePath(), "-j" + Runtime.getRuntime().availableProcessors()));
+        argv.addAll(makeVariables);
+        argv.add("modules");
         try {
             Process p = new ProcessBuilder(argv).directory(moduleDir.toFile()).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -115,7 +115,7 @@ public final class KernelCache {
      */
     public void remove(KernelRelease release, Progress progress) {
         require(release);
-        try (ReleaseLock lock = ReleaseLock.acquire(lockFile(release), release.toString(), progress)) {
+        try (ReleaseLock _ = ReleaseLock.acquire(lockFile(release), release.toString(), progress)) {
             require(release);
             Path staging = stagingDir(release);
             FileTrees.delete(staging);

@@ -56,7 +56,7 @@ public final class KernelFetcher {
             return cached.get();
         }
         KernelPackages packages = index.get().require(release);
-        try (ReleaseLock lock = ReleaseLock.acquire(cache.lockFile(release), release.toString(), progress)) {
+        try (ReleaseLock _ = ReleaseLock.acquire(cache.lockFile(release), release.toString(), progress)) {
             // Another process may have finished it while this one waited for the lock.
             cached = cache.find(release);
             if (cached.isPresent()) {
@@ -78,7 +78,7 @@ public final class KernelFetcher {
         prepareStaging(staging);
         packages.warnings().forEach(w -> progress.say("warning: " + w));
 
-        Map<String, Path> debs = download(packages.downloads(), staging.resolve(DOWNLOADS));
+        Map<String, Path> debs = download(packages, staging.resolve(DOWNLOADS));
         DebExtractor extractor = new DebExtractor(progress);
         progress.say("unpacking");
         unpackHeaders(packages, debs, extractor, staging);
@@ -122,7 +122,8 @@ public final class KernelFetcher {
     }
 
     /** Downloads (or re-verifies) every package; returns the .deb of each, by package name. */
-    private Map<String, Path> download(List<DebianPackage> packages, Path dir) {
+    private Map<String, Path> download(KernelPackages kernel, Path dir) {
+        List<DebianPackage> packages = kernel.downloads();
         long total = packages.stream().mapToLong(DebianPackage::size).sum();
         progress.say("downloading " + packages.size() + " packages, " + Progress.megabytes(total));
         List<Apt.DownloadUri> uris = apt.downloadUris(packages);
@@ -136,7 +137,7 @@ public final class KernelFetcher {
                         "run 'apt-get update' as root, then fetch again");
             }
             Path deb = dir.resolve(uri.fileName());
-            downloader.download(uri.uri(), deb, p.size(), p.sha256().toLowerCase(Locale.ROOT), p.name());
+            downloader.download(uri.uri(), deb, p.size(), p.sha256().toLowerCase(Locale.ROOT), kernel.role(p));
             debs.put(p.name(), deb);
         }
         return debs;
@@ -151,18 +152,18 @@ public final class KernelFetcher {
         Path root = Files.createDirectories(staging.resolve(HEADERS));
         String flavourTree = "usr/src/linux-headers-" + packages.release();
         extractor.extract(debs.get(packages.headers().name()), root, List.of("./" + flavourTree),
-                packages.headers().installedSize(), packages.headers().name(), false);
+                packages.headers().installedSize(), "headers", false);
 
         Path headersDir = root.resolve(flavourTree);
         String commonTree = "usr/src/" + RelocatableHeaders.includedTree(Files.readString(headersDir.resolve("Makefile")));
         extractor.extract(debs.get(packages.headersCommon().name()), root, List.of("./" + commonTree),
-                packages.headersCommon().installedSize(), packages.headersCommon().name(), false);
+                packages.headersCommon().installedSize(), "common headers", false);
 
         Path scriptsTarget = Files.readSymbolicLink(headersDir.resolve("scripts"));
         String kbuildTree = root.relativize(headersDir.resolve(scriptsTarget).getParent().normalize()).toString();
         DebianPackage kbuild = packages.kbuild().kbuild();
         extractor.extract(debs.get(kbuild.name()), root, List.of("./" + kbuildTree), kbuild.installedSize(),
-                kbuild.name(), false);
+                "kbuild", false);
 
         RelocatableHeaders.apply(headersDir);
         for (String needed : List.of("Makefile", ".config", "Module.symvers", "scripts/mod", "include")) {
@@ -178,7 +179,7 @@ public final class KernelFetcher {
         KernelRelease release = packages.release();
         Path unpack = Files.createDirectories(staging.resolve(UNPACK).resolve("image"));
         extractor.extract(deb, unpack, List.of("./boot/vmlinuz-" + release, "./boot/config-" + release,
-                "./lib/modules/" + release), packages.image().installedSize(), packages.image().name(), false);
+                "./lib/modules/" + release), packages.image().installedSize(), "image", false);
         Files.move(unpack.resolve("boot/vmlinuz-" + release), staging.resolve("vmlinuz"));
         Files.move(unpack.resolve("boot/config-" + release), staging.resolve("config"));
         Files.move(unpack.resolve("lib/modules/" + release), staging.resolve("modules"));
@@ -189,8 +190,8 @@ public final class KernelFetcher {
             throws IOException {
         String member = "usr/lib/debug/boot/vmlinux-" + packages.release();
         Path unpack = Files.createDirectories(staging.resolve(UNPACK).resolve("dbg"));
-        extractor.extract(deb, unpack, List.of("./" + member), packages.dbg().installedSize(),
-                packages.dbg().name() + " (vmlinux)", true);
+        // tar stops once vmlinux is out, well before the end of the package: its size is not known ahead.
+        extractor.extract(deb, unpack, List.of("./" + member), -1, "dbg (vmlinux)", true);
         Files.move(unpack.resolve(member), staging.resolve("vmlinux"));
     }
 }

@@ -52,6 +52,22 @@ public record KernelPackages(KernelRelease release, DebianPackage image, DebianP
                 .toList();
     }
 
+    /** What the package is to the kernel, as a short label for progress output. */
+    public String role(DebianPackage p) {
+        if (p.equals(image)) {
+            return "image";
+        } else if (p.equals(headers)) {
+            return "headers";
+        } else if (p.equals(headersCommon)) {
+            return "common headers";
+        } else if (kbuild != null && p.equals(kbuild.kbuild())) {
+            return "kbuild";
+        } else if (p.equals(dbg)) {
+            return "dbg";
+        }
+        return p.name();
+    }
+
     /** Compromises a fetch makes, such as a kbuild of another version; empty when there are none. */
     public List<String> warnings() {
         String kbuildWarning = kbuild == null ? null : kbuild.warningFor(version());

@@ -4,6 +4,7 @@ import dev.suture.SutureException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The one call the rest of Suture needs: "give me this target kernel, fetching it if need be". */
 public final class Kernels {
@@ -31,9 +32,13 @@ public final class Kernels {
      * when apt knows no kernels (no package lists, not Debian), the newest cached kernel instead.
      */
     public static KernelRelease defaultRelease() {
+        return defaultRelease(DebianPackageIndex::system, KernelCache.defaultCache());
+    }
+
+    static KernelRelease defaultRelease(Supplier<DebianPackageIndex> archive, KernelCache cache) {
         SutureException aptFailure;
         try {
-            Optional<KernelRelease> newest = DebianPackageIndex.system().defaultRelease();
+            Optional<KernelRelease> newest = archive.get().defaultRelease();
             if (newest.isPresent()) {
                 return newest.get();
             }
@@ -42,7 +47,7 @@ public final class Kernels {
         } catch (SutureException e) {
             aptFailure = e;
         }
-        List<CachedKernel> cached = KernelCache.defaultCache().list();
+        List<CachedKernel> cached = cache.list();
         if (!cached.isEmpty()) {
             return cached.getFirst().release();
         }

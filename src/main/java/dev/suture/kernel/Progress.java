@@ -40,7 +40,10 @@ public final class Progress {
         out.flush();
     }
 
-    /** Starts a task of {@code total} bytes (an estimate is fine; it is clamped at the end). */
+    /**
+     * Starts a task of {@code total} bytes (an estimate is fine; it is clamped at the end), or of unknown
+     * size when {@code total} is not positive.
+     */
     public Task start(String label, long total) {
         return bars ? new BarTask(label, total) : new PlainTask(label, total);
     }
@@ -62,12 +65,13 @@ public final class Progress {
         BarTask(String label, long total) {
             bar = new ProgressBarBuilder()
                     .setTaskName(label)
-                    .setInitialMax(Math.max(total, 1))
+                    .setInitialMax(total > 0 ? total : -1)
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUnit(" MB", 1_000_000)
                     .setUpdateIntervalMillis(200)
                     .showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(out))
+                    // An explicit width keeps the library from probing the terminal through native code.
+                    .setConsumer(new ConsoleProgressBarConsumer(out, terminalWidth() - 1))
                     .build();
         }
 
@@ -105,7 +109,8 @@ public final class Progress {
             long now = System.nanoTime();
             if (now - lastReport >= PLAIN_INTERVAL.toNanos()) {
                 lastReport = now;
-                say(String.format(Locale.ROOT, "  %s: %s of %s ...", label, megabytes(done), megabytes(total)));
+                say(String.format(Locale.ROOT, "  %s: %s%s ...", label, megabytes(done),
+                        total > 0 ? " of " + megabytes(total) : ""));
             }
         }
 
@@ -119,6 +124,15 @@ public final class Progress {
         @Override
         public void close() {
         }
+    }
+
+    /** The shell's idea of the terminal width when it exports one, else the classic 80 columns. */
+    private static int terminalWidth() {
+        String columns = System.getenv("COLUMNS");
+        if (columns != null && columns.strip().matches("\\d{2,4}")) {
+            return Integer.parseInt(columns.strip());
+        }
+        return 80;
     }
 
     /** Bytes as megabytes with one decimal, the unit every figure here is shown in. */

@@ -24,11 +24,7 @@ final class RelocatableHeaders {
 
     /** The Makefile text with its absolute include made relative; fails on a layout it does not know. */
     static String rewrite(String makefile) {
-        Matcher m = ABSOLUTE_INCLUDE.matcher(makefile);
-        if (!m.find()) {
-            throw new SutureException("the headers Makefile does not include a tree under /usr/src: " + makefile.strip(),
-                    "this Debian kernel's headers are laid out differently; report the release to Suture's maintainers");
-        }
+        Matcher m = absoluteInclude(makefile);
         // MAKEFILE_LIST's last word is this Makefile while its first line is read; realpath makes it absolute.
         String relative = "# Relocatable: the common tree is found beside this one, wherever both are unpacked.\n"
                 + "include $(dir $(realpath $(lastword $(MAKEFILE_LIST))))../" + m.group(1) + "/Makefile";
@@ -38,11 +34,17 @@ final class RelocatableHeaders {
 
     /** The name of the common tree the Makefile includes, e.g. {@code linux-headers-6.1.0-56-common}. */
     static String includedTree(String makefile) {
+        return absoluteInclude(makefile).group(1);
+    }
+
+    private static Matcher absoluteInclude(String makefile) {
         Matcher m = ABSOLUTE_INCLUDE.matcher(makefile);
         if (!m.find()) {
-            throw new IllegalArgumentException("no absolute include in: " + makefile.strip());
+            throw new SutureException("the headers Makefile does not include a tree under /usr/src: "
+                    + makefile.strip(), "this Debian kernel's headers are laid out differently; "
+                    + "report the release to Suture's maintainers");
         }
-        return m.group(1);
+        return m;
     }
 
     /** Rewrites {@code headersDir/Makefile} in place. */
