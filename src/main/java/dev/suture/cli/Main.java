@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 KernelCommand.class,
                 VmCommand.class,
+                BuildCommand.class,
+                ApplyCommand.class,
                 StatusCommand.class,
                 RevertCommand.class,
                 DemoCommand.class,

@@ -1,0 +1,36 @@
+package dev.suture.cli;
+
+import dev.suture.patch.ManifestReader;
+import dev.suture.patch.PatchManifest;
+import dev.suture.target.PatchApplier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code suture apply}: load a patch module on a target and see its transition through. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Apply a patch module: refuse it unless the target runs the exact kernel build it was made for,",
+                "load it, wait for every task to switch to the new code, roll back if that does not happen in time."})
+final class ApplyCommand implements Callable<Integer> {
+    @Mixin
+    TargetOption target;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long the transition may take before it is rolled back (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Parameters(paramLabel = "PATCH.ko", description = "The module 'suture build' made.")
+    Path module;
+
+    @Override
+    public Integer call() throws Exception {
+        PatchManifest manifest = ManifestReader.read(module);
+        new PatchApplier(target.channel(), System.err::println).apply(module, manifest, Duration.ofSeconds(timeoutSeconds));
+        System.out.println(manifest.name());
+        return 0;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.suture.elf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Regenerates the sections {@link ElfFile} derives from its model, before each write and only when their source
+ * changed: the section-name table when a section was renamed, added or removed; the symbol string table, the
+ * symbol table and its SHT_SYMTAB_SHNDX companion when a symbol changed. Untouched tables keep their bytes as
+ * read, so an unmodified file keeps its (suffix-merged, toolchain-ordered) string tables.
+ */
+final class ManagedSections {
+    private ManagedSections() {
+    }
+
+    static void update(ElfFile file) {
+        SymbolTable symbols = file.hasSymbols() ? file.symbols() : null;
+        boolean symbolsChanged = symbols != null && symbols.modified();
+        if (symbolsChanged) {
+            addIndexSectionIfNeeded(file, symbols);
+        }
+        List<Section> sections = file.sections();
+        boolean namesChanged = file.restructured() || sections.stream().anyMatch(s -> s.nameOffset < 0);
+        Section names = file.sectionNameTable().orElse(null);
+        if (names == null) {
+            if (sections.stream().anyMatch(s -> s.nameOffset < 0 && !s.name().isEmpty())) {
+                throw new IllegalStateException("the file has no section name table to hold new section names");
+            }
+            namesChanged = false;
+        }
+        Section symbolNames = symbols == null ? null : file.symbolNames();
+        boolean shared = names != null && names == symbolNames;
+        if (shared ? namesChanged || symbolsChanged : namesChanged) {
+            StringTable table = new StringTable();
+            for (Section s : sections) {
+                s.nameOffset = table.add(s.name());
+            }
+            if (shared) {
+                writeSymbols(file, symbols, table);
+            }
+            names.replaceData(table.toByteArray());
+        }
+        if (symbolsChanged && !shared) {
+            StringTable table = new StringTable();
+            writeSymbols(file, symbols, table);
+            symbolNames.replaceData(table.toByteArray());
+        }
+        if (symbols != null) {
+            symbols.markWritten();
+        }
+    }
+
+    /** Symbols in sections numbered 0xff00 and up need the extended index section; add one if missing. */
+    private static void addIndexSectionIfNeeded(ElfFile file, SymbolTable symbols) {
+        if (file.symbolSectionIndexes() != null
+                || symbols.stream().noneMatch(s -> s.shndx() == Elf.SHN_XINDEX)) {
+            return;
+        }
+        Section section = Section.create(".symtab_shndx", Elf.SHT_SYMTAB_SHNDX)
+                .setLink(file.indexOf(symbols.section()))
+                .setEntsize(4)
+                .setAddralign(4);
+        file.addSection(section);
+        file.setSymbolSectionIndexes(section);
+    }
+
+    /** Encodes the symbols with names from {@code strings}; sh_info is the first non-local index. */
+    private static void writeSymbols(ElfFile file, SymbolTable symbols, StringTable strings) {
+        int count = symbols.size();
+        ByteBuffer table = ByteBuffer.allocate(Math.multiplyExact(count, Elf.SYM_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+        Section indexSection = file.symbolSectionIndexes();
+        ByteBuffer indexes = indexSection == null ? null
+                : ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (Symbol symbol : symbols) {
+            table.putInt(strings.add(symbol.name()))
+                    .put((byte) symbol.info())
+                    .put((byte) symbol.other())
+                    .putShort((short) symbol.shndx())
+                    .putLong(symbol.value())
+                    .putLong(symbol.size());
+            if (indexes != null) {
+                indexes.putInt(symbol.shndx() == Elf.SHN_XINDEX ? symbol.xindex() : 0);
+            }
+        }
+        symbols.section().replaceData(table.array());
+        symbols.section().setInfo(symbols.firstNonLocal());
+        if (indexSection != null) {
+            indexSection.replaceData(indexes.array());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.suture.patch.module;
+
+import dev.suture.SutureException;
+import dev.suture.elf.Elf;
+import dev.suture.elf.ElfFile;
+import dev.suture.elf.RelocationSection;
+import dev.suture.elf.Section;
+import dev.suture.elf.Symbol;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites a kbuild-linked patch module so livepatch resolves what the module loader cannot
+ * (Documentation/livepatch/module-elf-format.rst): each such undefined symbol becomes
+ * {@code .klp.sym.OBJ.NAME,POS} in {@code SHN_LIVEPATCH}, and the relocations naming it move to
+ * {@code .klp.rela.OBJ.SECTION}, flagged {@code SHF_ALLOC | SHF_RELA_LIVEPATCH}.
+ */
+public final class KlpConverter {
+    static final int SHN_LIVEPATCH = 0xff20;
+    static final long SHF_RELA_LIVEPATCH = 0x00100000L;
+    /** Sections the kernel processes at module load, before livepatch could resolve anything in them. */
+    private static final Set<String> LOAD_TIME_SECTIONS = Set.of("__jump_table", ".static_call_sites",
+            ".altinstructions", ".parainstructions", "__ex_table", "__bug_table", ".smp_locks", "__mcount_loc",
+            ".retpoline_sites", ".return_sites", ".call_sites", ".orc_unwind_ip", ".init.text", ".exit.text");
+
+    /** What was converted, for the build report. */
+    public record Converted(String name, String object, int position, int relocations) {
+    }
+
+    private KlpConverter() {
+    }
+
+    static List<Converted> convert(ElfFile ko, SymbolResolver resolver) {
+        Map<Integer, SymbolResolver.Resolution.Livepatch> klp = new LinkedHashMap<>();
+        List<Symbol> symbols = ko.symbols().list();
+        for (int i = 1; i < symbols.size(); i++) {
+            Symbol s = symbols.get(i);
+            if (s.isUndefined() && !s.name().isEmpty()
+                    && resolver.resolve(s.name()) instanceof SymbolResolver.Resolution.Livepatch lp) {
+                klp.put(i, lp);
+            }
+        }
+        Map<Integer, Integer> relocationCount = new HashMap<>();
+        Map<String, RelocationSection> klpSections = new HashMap<>();
+        for (RelocationSection rela : new ArrayList<>(ko.relocationSections())) {
+            if (rela.section().name().startsWith(".klp.rela.")) {
+                continue;
+            }
+            Section target = rela.target();
+            List<Integer> touched = rela.list().stream().map(r -> r.symbol()).filter(klp::containsKey).distinct().toList();
+            if (touched.isEmpty()) {
+                continue;
+            }
+            if (LOAD_TIME_SECTIONS.contains(target.name()) || (target.flags() & Elf.SHF_ALLOC) == 0) {
+                String names = String.join(", ", touched.stream().map(i -> symbols.get(i).name()).toList());
+                throw new SutureException("the patch refers to " + names + " from " + target.name()
+                        + ", which the kernel processes when the module loads, before livepatch can resolve it",
+                        "avoid static keys, static calls and alternatives on non-exported kernel symbols in the new code");
+            }
+            for (String object : touched.stream().map(i -> klp.get(i).object()).distinct().toList()) {
+                String name = ".klp.rela." + object + "." + target.name();
+                RelocationSection out = klpSections.computeIfAbsent(name,
+                        n -> ko.addRelaSection(n, target, Elf.SHF_ALLOC | SHF_RELA_LIVEPATCH));
+                var moved = rela.moveTo(out, r -> klp.containsKey(r.symbol()) && klp.get(r.symbol()).object().equals(object));
+                moved.forEach(r -> relocationCount.merge(r.symbol(), 1, Integer::sum));
+            }
+        }
+        List<Converted> converted = new ArrayList<>();
+        for (var entry : klp.entrySet()) {
+            SymbolResolver.Resolution.Livepatch lp = entry.getValue();
+            Symbol old = ko.symbols().get(entry.getKey());
+            ko.symbols().set(entry.getKey(), old.withName(lp.klpName()).withShndx(SHN_LIVEPATCH).withBind(Elf.STB_GLOBAL));
+            converted.add(new Converted(lp.name(), lp.object(), lp.position(), relocationCount.getOrDefault(entry.getKey(), 0)));
+        }
+        return converted;
+    }
+}

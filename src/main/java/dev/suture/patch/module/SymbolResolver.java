@@ -1,0 +1,102 @@
+package dev.suture.patch.module;
+
+import dev.suture.SutureException;
+import dev.suture.kernel.KernelExports;
+import dev.suture.kernel.KernelSymbol;
+import dev.suture.kernel.KernelSymbols;
+import dev.suture.patch.source.SymbolChoice;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, for every symbol a patch module leaves undefined, how the kernel will find it: by the module
+ * loader (an export of vmlinux), or by livepatch from a named object and position. Static namesakes are told
+ * apart by the user's SUTURE_SYMBOL_AT choice, else by being in the same source file as a replaced function.
+ */
+final class SymbolResolver {
+    /** How one undefined symbol gets resolved. */
+    sealed interface Resolution {
+        /** Left to the module loader: exported by vmlinux or by a module the patch may depend on. */
+        record Exported(String name, String exporter) implements Resolution {
+        }
+
+        /** Resolved by livepatch: {@code .klp.sym.OBJECT.NAME,POSITION}. */
+        record Livepatch(String name, String object, int position) implements Resolution {
+            String klpName() {
+                return ".klp.sym." + object + "." + name + "," + position;
+            }
+        }
+    }
+
+    private final KernelExports exports;
+    private final KernelSymbols vmlinux;
+    private final Map<String, KernelSymbols> patchedModules;
+    private final List<SymbolChoice> choices;
+    /** Per object, the source files of the functions the fix replaces there. */
+    private final Map<String, Set<String>> replacedFiles;
+    private final String fixName;
+
+    SymbolResolver(KernelExports exports, KernelSymbols vmlinux, Map<String, KernelSymbols> patchedModules,
+                   List<SymbolChoice> choices, Map<String, Set<String>> replacedFiles, String fixName) {
+        this.exports = exports;
+        this.vmlinux = vmlinux;
+        this.patchedModules = patchedModules;
+        this.choices = choices;
+        this.replacedFiles = replacedFiles;
+        this.fixName = fixName;
+    }
+
+    Resolution resolve(String name) {
+        // A symbol of a patched module goes through livepatch even if exported, so the patch never forces that
+        // module to load first; it is resolved when the module arrives.
+        for (KernelSymbols module : patchedModules.values()) {
+            if (!module.named(name).isEmpty()) {
+                return livepatch(module, name);
+            }
+        }
+        Optional<String> exporter = exports.exporter(name);
+        if (exporter.isPresent()) {
+            return new Resolution.Exported(name, exporter.get());
+        }
+        if (!vmlinux.named(name).isEmpty()) {
+            return livepatch(vmlinux, name);
+        }
+        List<String> near = vmlinux.closest(name, 5);
+        throw new SutureException(fixName + ": the new code refers to '" + name + "', which the target kernel does not have"
+                + " in vmlinux" + (patchedModules.isEmpty() ? "" : " or in " + String.join(", ", patchedModules.keySet()))
+                + " (closest: " + String.join(", ", near) + ")",
+                "fix the name, or if it lives in a module, replace a function of that module in the same fix");
+    }
+
+    private Resolution.Livepatch livepatch(KernelSymbols object, String name) {
+        List<KernelSymbol> candidates = object.named(name);
+        if (candidates.size() == 1) {
+            return new Resolution.Livepatch(name, object.object(), 0);
+        }
+        Optional<SymbolChoice> chosen = choices.stream()
+                .filter(c -> c.object().equals(object.object()) && c.name().equals(name)).findFirst();
+        if (chosen.isPresent()) {
+            int pos = chosen.get().position();
+            if (pos > candidates.size()) {
+                throw ambiguity(object, name, candidates, "SUTURE_SYMBOL_AT at line " + chosen.get().line()
+                        + " picks position " + pos + " but there are only " + candidates.size());
+            }
+            return new Resolution.Livepatch(name, object.object(), pos);
+        }
+        Set<String> files = replacedFiles.getOrDefault(object.object(), Set.of());
+        List<KernelSymbol> sameFile = candidates.stream().filter(c -> !c.file().isEmpty() && files.contains(c.file())).toList();
+        if (sameFile.size() == 1) {
+            return new Resolution.Livepatch(name, object.object(), sameFile.getFirst().position());
+        }
+        throw ambiguity(object, name, candidates, "the name occurs " + candidates.size() + " times");
+    }
+
+    private SutureException ambiguity(KernelSymbols object, String name, List<KernelSymbol> candidates, String why) {
+        String list = candidates.stream().map(c -> "  " + c.describe()).collect(Collectors.joining("\n"));
+        return new SutureException(fixName + ": '" + name + "' is ambiguous in " + object.object() + ": " + why + ":\n" + list,
+                "pick one with SUTURE_SYMBOL_AT(" + object.object() + ", " + name + ", POSITION); in the function file");
+    }
+}
