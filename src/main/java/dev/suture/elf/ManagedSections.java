@@ -33,18 +33,21 @@ final class ManagedSections {
         boolean shared = names != null && names == symbolNames;
         if (shared ? namesChanged || symbolsChanged : namesChanged) {
             StringTable table = new StringTable();
-            for (Section s : sections) {
-                s.nameOffset = table.add(s.name());
+            sections.forEach(section -> table.add(section.name()));
+            if (shared) {
+                symbols.forEach(symbol -> table.add(symbol.name()));
             }
+            names.replaceData(table.build());
+            sections.forEach(section -> section.nameOffset = table.offset(section.name()));
             if (shared) {
                 writeSymbols(file, symbols, table);
             }
-            names.replaceData(table.toByteArray());
         }
         if (symbolsChanged && !shared) {
             StringTable table = new StringTable();
+            symbols.forEach(symbol -> table.add(symbol.name()));
+            symbolNames.replaceData(table.build());
             writeSymbols(file, symbols, table);
-            symbolNames.replaceData(table.toByteArray());
         }
         if (symbols != null) {
             symbols.markWritten();
@@ -73,7 +76,7 @@ final class ManagedSections {
         ByteBuffer indexes = indexSection == null ? null
                 : ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (Symbol symbol : symbols) {
-            table.putInt(strings.add(symbol.name()))
+            table.putInt(strings.offset(symbol.name()))
                     .put((byte) symbol.info())
                     .put((byte) symbol.other())
                     .putShort((short) symbol.shndx())
