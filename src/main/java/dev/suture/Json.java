@@ -28,6 +28,15 @@ public final class Json {
         }
     }
 
+    /** One line, no indentation: for JSON embedded in other text. */
+    public static String writeCompact(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T read(Path file, Class<T> type) throws IOException {
         return MAPPER.readValue(file.toFile(), type);
     }

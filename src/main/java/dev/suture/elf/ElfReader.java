@@ -49,6 +49,9 @@ final class ElfReader {
             count = 0;
         }
         int n = (int) count;
+        header = new ElfHeader(header.osAbi(), header.abiVersion(), header.type(), header.machine(), header.version(),
+                header.entry(), header.phoff(), shoff, header.flags(), header.ehsize(), header.phentsize(),
+                header.phnum(), header.shentsize(), n, n == 0 ? 0 : shstrndx);
         if (n > 0 && (shstrndx < 0 || shstrndx >= n)) {
             throw fail("section name table index " + Integer.toUnsignedString(shstrndx) + " of " + n + " sections");
         }

@@ -52,12 +52,8 @@ public final class GlueSource {
         c.append("MODULE_LICENSE(\"GPL\");\nMODULE_INFO(livepatch, \"Y\");\n");
         c.append("MODULE_DESCRIPTION(\"Suture live patch built from ").append(cString(manifest.source())).append("\");\n\n");
         c.append("static const char suture_manifest[] __used __section(\"").append(PatchManifest.SECTION)
-                .append("\") __aligned(1) =\n\t\"").append(cString(compactJson(manifest))).append("\";\n");
+                .append("\") __aligned(1) =\n\t\"").append(cString(Json.writeCompact(manifest))).append("\";\n");
         return c.toString();
-    }
-
-    private static String compactJson(PatchManifest manifest) {
-        return Json.write(manifest).replaceAll("\\n\\s*", "");
     }
 
     static String cString(String s) {
