@@ -1,57 +1,100 @@
 package dev.suture.cli;
 
+import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
+import dev.suture.patch.ManifestReader;
+import dev.suture.patch.PatchManifest;
+import dev.suture.patch.module.PatchBuilder;
+import dev.suture.patch.source.FunctionFile;
 import dev.suture.target.Channel;
+import dev.suture.target.PatchApplier;
 import dev.suture.vm.KernelProblem;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code suture demo}: the main job, one step at a time for a person to follow. For now it gets the
- * default target kernel, boots it in a test VM, shows it running with livepatch available and a
- * workload going, and checks the kernel stayed healthy. Exits 0 only if every step behaved.
+ * {@code suture demo}: the main job, one step at a time for a person to follow. A real fix — the cmdline
+ * example, a vmlinux function using a non-exported variable — is built for the default target kernel and
+ * live-patched into it in a test VM while a workload keeps reading the patched file; then reverted.
+ * Exits 0 only if every step behaved.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Fetch the default target kernel, boot it in a test VM and show it at work.")
+        description = "Build a real fix and live-patch it into the target kernel running in a test VM, then revert it.")
 public final class DemoCommand implements Callable<Integer> {
+    private static final String FIX = "examples/cmdline/cmdline.c";
+    private static final String WORKLOAD_LOG = "/tmp/workload.count";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     @Option(names = {"-k", "--kernel"}, paramLabel = "RELEASE", description = "Target kernel (default: newest cloud-amd64).")
     String kernel;
+
+    @Option(names = "--fix", paramLabel = "FIX.c", description = "The function file to demonstrate (default: " + FIX + ").")
+    Path fix;
 
     private final PrintStream out = System.out;
     private int step;
 
     @Override
     public Integer call() throws IOException {
+        Path fixFile = fix != null ? fix : repo().resolve(FIX);
         step("Get the target kernel (Debian's image, headers and -dbg packages)");
         CachedKernel target = Kernels.resolve(kernel, System.err);
         out.printf("   %s (package %s), build id %s%n", target.info().release(), target.info().version(),
                 target.info().buildId());
 
-        step("Boot it in a test VM");
+        step("Build the fix " + fixFile.getFileName() + " into a livepatch module for exactly that kernel");
+        Path ko = Files.createTempDirectory("suture-demo").resolve(PatchBuilder.moduleName(fixFile) + ".ko");
+        long started = System.nanoTime();
+        var built = new PatchBuilder(target, System.err).build(FunctionFile.read(fixFile), ko, false);
+        out.printf("   built %s (%d bytes) in %.1f s%n", ko.getFileName(), Files.size(ko), (System.nanoTime() - started) / 1e9);
+        built.manifest().functions().forEach(f -> out.printf("   replaces %s:%s with %s%n", f.object(), f.name(), f.replacement()));
+        built.livepatchSymbols().forEach(s -> out.printf("   livepatch resolves %s in %s%n", s.name(), s.object()));
+
+        step("Boot the target kernel in a test VM");
         try (TestVm vm = TestVm.boot(VmSpec.of("demo-" + ProcessHandle.current().pid(), target), false, true,
                 TestVm.DEFAULT_BOOT_TIMEOUT, System.err)) {
             Channel channel = vm.channel();
             TestVm.Snapshot start = vm.snapshot();
-
-            step("The running kernel is the target");
             String release = show(channel, "uname -r");
             expect(release.equals(target.info().release()), "uname -r says " + release);
 
-            step("Livepatch is available in it");
-            show(channel, "ls -d /sys/kernel/livepatch && grep -c . /proc/kallsyms | sed 's/$/ symbols in kallsyms/'");
+            step("Start a workload that keeps reading /proc/cmdline, and show the old behaviour");
+            show(channel, "setsid sh -c 'n=0; while true; do cat /proc/cmdline > /dev/null; n=$((n+1)); echo $n > "
+                    + WORKLOAD_LOG + "; done' >/dev/null 2>&1 & echo workload started");
+            String before = show(channel, "cat /proc/cmdline");
+            expect(!before.contains("suture.patched"), "the unpatched kernel already shows the change");
 
-            step("Start a workload that keeps running in the background");
-            show(channel, "setsid sh -c 'while true; do cat /proc/cmdline > /dev/null; done' >/dev/null 2>&1 & echo workload started");
-            show(channel, "sleep 1; cat /proc/loadavg");
+            step("Apply the patch live, while the workload runs");
+            PatchManifest manifest = ManifestReader.read(ko);
+            PatchApplier applier = new PatchApplier(channel, line -> out.println("   " + line));
+            applier.apply(ko, manifest, TIMEOUT);
 
-            step("The kernel stayed healthy (no oops, WARN, lockup or new taint)");
+            step("The new behaviour");
+            String after = show(channel, "cat /proc/cmdline");
+            expect(after.contains("suture.patched="), "the patched kernel does not show the change");
+            show(channel, "cat /sys/kernel/livepatch/" + manifest.name() + "/enabled");
+
+            step("Revert the patch live");
+            applier.revert(manifest.name(), TIMEOUT);
+
+            step("The old behaviour is back, and the workload ran throughout");
+            String reverted = show(channel, "cat /proc/cmdline");
+            expect(reverted.equals(before), "after revert /proc/cmdline reads '" + reverted + "'");
+            String count1 = show(channel, "cat " + WORKLOAD_LOG);
+            String count2 = show(channel, "sleep 1; cat " + WORKLOAD_LOG);
+            expect(Long.parseLong(count2) > Long.parseLong(count1), "the workload stopped");
+
+            step("The kernel stayed healthy (no oops, WARN, lockup or taint beyond livepatch's O, E, K)");
             List<KernelProblem> problems = vm.problemsSince(start);
             problems.forEach(p -> out.println("   " + p.describe()));
             expect(problems.isEmpty(), problems.size() + " kernel problem(s)");
@@ -76,7 +119,21 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void expect(boolean condition, String what) {
         if (!condition) {
-            throw new dev.suture.SutureException("demo step failed: " + what, "see the output above");
+            throw new SutureException("demo step failed: " + what, "see the output above");
+        }
+    }
+
+    /** The checkout this runs from: the examples live there. */
+    private static Path repo() {
+        String explicit = System.getProperty("suture.repo");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent();
+        } catch (java.net.URISyntaxException e) {
+            return Path.of(".");
         }
     }
 }
