@@ -92,8 +92,8 @@ final class ElfReader {
         }
         Section names = n > 0 && shstrndx != 0 ? sections.get(shstrndx) : null;
         if (names != null) {
-            if (names.isNoBits()) {
-                throw fail("section name table " + shstrndx + " is NOBITS");
+            if (names.type() != Elf.SHT_STRTAB) {
+                throw fail("section name table " + shstrndx + " is " + Elf.sectionTypeName(names.type()));
             }
             byte[] table = stringTable(names, "section name table");
             for (int i = 0; i < n; i++) {
@@ -165,8 +165,9 @@ final class ElfReader {
     private void readSymbols(ElfFile file, List<Section> sections, Section symtab) throws ElfFormatException {
         int count = sections.size();
         Section strings = sections.get(symtab.link());
-        if (strings.isNoBits()) {
-            throw fail(symtab.name() + ": its string table " + strings.name() + " is NOBITS");
+        if (strings.type() != Elf.SHT_STRTAB) {
+            throw fail(symtab.name() + ": its string table " + strings.name() + " is "
+                    + Elf.sectionTypeName(strings.type()));
         }
         byte[] table = stringTable(strings, "symbol string table");
         long entries = symtab.size() / Elf.SYM_SIZE;

@@ -94,22 +94,25 @@ public final class KernelSymbols {
     }
 
     private static Map<String, List<KernelSymbol>> collect(String object, ElfFile elf, boolean byAddress) {
-        record Raw(Symbol symbol, String file, int index) {
+        record Raw(Symbol symbol, String file, int unit, int index) {
         }
         Map<String, List<Raw>> raw = new HashMap<>();
         String file = "";
+        int unit = -1;
         int index = 0;
         for (Symbol s : elf.symbols()) {
             index++;
             if (s.type() == Elf.STT_FILE) {
                 file = s.name();
+                unit = index;
                 continue;
             }
             if (s.name().isEmpty() || s.type() == Elf.STT_SECTION || s.isUndefined()
                     || (s.type() != Elf.STT_FUNC && s.type() != Elf.STT_OBJECT && s.type() != Elf.STT_NOTYPE)) {
                 continue;
             }
-            raw.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(new Raw(s, s.isLocal() ? file : "", index));
+            raw.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(new Raw(s, s.isLocal() ? file : "",
+                    s.isLocal() ? unit : -1, index));
         }
         Map<String, List<KernelSymbol>> byName = new HashMap<>(raw.size() * 2);
         for (var entry : raw.entrySet()) {
@@ -122,7 +125,7 @@ public final class KernelSymbols {
             for (int i = 0; i < count; i++) {
                 Symbol s = list.get(i).symbol();
                 symbols.add(new KernelSymbol(object, s.name(), s.value(), s.size(), s.type() == Elf.STT_FUNC,
-                        !s.isLocal(), list.get(i).file(), count == 1 ? 0 : i + 1, count));
+                        !s.isLocal(), list.get(i).file(), list.get(i).unit(), count == 1 ? 0 : i + 1, count));
             }
             byName.put(entry.getKey(), List.copyOf(symbols));
         }

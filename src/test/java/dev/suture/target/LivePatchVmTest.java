@@ -28,6 +28,7 @@ class LivePatchVmTest {
     private static TestVm vm;
     private static Path cmdlineKo;
     private static Path xfsKo;
+    private static Path cpuinfoKo;
 
     @BeforeAll
     static void buildAndBoot(@TempDir Path dir) throws Exception {
@@ -37,6 +38,8 @@ class LivePatchVmTest {
         new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/cmdline/cmdline.c")), cmdlineKo, false);
         xfsKo = dir.resolve("xfs_stats.ko");
         new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/xfs-stats/xfs_stats.c")), xfsKo, false);
+        cpuinfoKo = dir.resolve("cpuinfo.ko");
+        new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/cpuinfo/cpuinfo.c")), cpuinfoKo, false);
         vm = TestVm.boot(VmSpec.of("itest-livepatch", kernel).withModules(List.of(), List.of("xfs")), false, true,
                 TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
     }
@@ -67,6 +70,27 @@ class LivePatchVmTest {
         assertThat(ch.run("cat /proc/cmdline").output()).isEqualTo(original);
         assertThat(ch.run("grep -c suture /proc/modules").output().strip()).isEqualTo("0");
         assertThat(vm.problemsSince(before)).extracting(KernelProblem::describe).isEmpty();
+    }
+
+    @Test
+    void duplicatedStaticNamesResolveToTheReplacedFunctionsOwnFile() throws Exception {
+        Channel ch = vm.channel();
+        String cpus = ch.run("grep -c ^processor /proc/cpuinfo").output().strip();
+        String consoles = ch.run("cat /proc/consoles").output();
+        PatchApplier applier = new PatchApplier(ch, System.err::println);
+        applier.apply(cpuinfoKo, ManifestReader.read(cpuinfoKo), TIMEOUT);
+
+        String cpuinfo = ch.run("cat /proc/cpuinfo").output();
+        // The new show_cpuinfo counted the online CPUs with the c_start of its own file (the /proc/consoles
+        // namesake would have returned consoles, and kept the console lock)...
+        assertThat(cpuinfo.lines().filter(l -> l.startsWith("suture_online")).toList())
+                .hasSize(Integer.parseInt(cpus)).allMatch(l -> l.endsWith(": " + cpus));
+        // ...and the replaced c_next (position 1 of three) is the one /proc/cpuinfo walks with.
+        assertThat(cpuinfo).contains("suture_next\t: 0").contains("suture_next\t: 1");
+        assertThat(ch.run("cat /proc/consoles").output()).isEqualTo(consoles);
+
+        applier.revert("suture_cpuinfo", TIMEOUT);
+        assertThat(ch.run("cat /proc/cpuinfo").output()).doesNotContain("suture_").contains("vendor_id");
     }
 
     @Test

@@ -25,7 +25,8 @@ public final class KlpConverter {
     /** Sections the kernel processes at module load, before livepatch could resolve anything in them. */
     private static final Set<String> LOAD_TIME_SECTIONS = Set.of("__jump_table", ".static_call_sites",
             ".altinstructions", ".parainstructions", "__ex_table", "__bug_table", ".smp_locks", "__mcount_loc",
-            ".retpoline_sites", ".return_sites", ".call_sites", ".orc_unwind_ip", ".init.text", ".exit.text");
+            ".retpoline_sites", ".return_sites", ".call_sites", ".orc_unwind_ip", ".init.text", ".exit.text",
+            ".altinstr_replacement", ".altinstr_aux");
 
     /** What was converted, for the build report. */
     public record Converted(String name, String object, int position, int relocations) {

@@ -21,11 +21,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -54,14 +52,12 @@ public final class PatchBuilder {
         String name = moduleName(fix.path());
         Map<String, KernelSymbols> objects = new LinkedHashMap<>();
         List<Replacement> checked = new ArrayList<>();
-        Map<String, Set<String>> replacedFiles = new LinkedHashMap<>();
+        List<KernelSymbol> originals = new ArrayList<>();
         for (Replacement r : fix.replacements()) {
             KernelSymbols symbols = objects.computeIfAbsent(r.object(), this::symbolsOf);
             KernelSymbol original = checkReplaced(fix, r, symbols);
             checked.add(new Replacement(r.object(), r.oldName(), original.position(), r.newName(), r.line()));
-            if (!original.file().isEmpty()) {
-                replacedFiles.computeIfAbsent(r.object(), k -> new HashSet<>()).add(original.file());
-            }
+            originals.add(original);
         }
         PatchManifest manifest = new PatchManifest(PatchManifest.FORMAT, name, kernel.info().release(),
                 kernel.info().buildId(), fix.path().getFileName().toString(), sha256(fix.source()), Instant.now(),
@@ -83,7 +79,7 @@ public final class PatchBuilder {
         Map<String, KernelSymbols> patchedModules = new LinkedHashMap<>(objects);
         patchedModules.remove(Replacement.VMLINUX);
         SymbolResolver resolver = new SymbolResolver(KernelExports.of(kernel), vmlinux(), patchedModules,
-                fix.choices(), replacedFiles, fix.path().getFileName().toString());
+                fix.choices(), originals, fix.path().getFileName().toString());
         ElfFile ko = ElfFile.read(Files.readAllBytes(built));
         List<KlpConverter.Converted> converted = KlpConverter.convert(ko, resolver);
         dropDebugInfo(ko);

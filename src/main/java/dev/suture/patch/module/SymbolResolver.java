@@ -8,7 +8,6 @@ import dev.suture.patch.source.SymbolChoice;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -35,17 +34,17 @@ final class SymbolResolver {
     private final KernelSymbols vmlinux;
     private final Map<String, KernelSymbols> patchedModules;
     private final List<SymbolChoice> choices;
-    /** Per object, the source files of the functions the fix replaces there. */
-    private final Map<String, Set<String>> replacedFiles;
+    /** The kernel's originals of the functions the fix replaces. */
+    private final List<KernelSymbol> replaced;
     private final String fixName;
 
     SymbolResolver(KernelExports exports, KernelSymbols vmlinux, Map<String, KernelSymbols> patchedModules,
-                   List<SymbolChoice> choices, Map<String, Set<String>> replacedFiles, String fixName) {
+                   List<SymbolChoice> choices, List<KernelSymbol> replaced, String fixName) {
         this.exports = exports;
         this.vmlinux = vmlinux;
         this.patchedModules = patchedModules;
         this.choices = choices;
-        this.replacedFiles = replacedFiles;
+        this.replaced = replaced;
         this.fixName = fixName;
     }
 
@@ -86,10 +85,11 @@ final class SymbolResolver {
             }
             return new Resolution.Livepatch(name, object.object(), pos);
         }
-        Set<String> files = replacedFiles.getOrDefault(object.object(), Set.of());
-        List<KernelSymbol> sameFile = candidates.stream().filter(c -> !c.file().isEmpty() && files.contains(c.file())).toList();
-        if (sameFile.size() == 1) {
-            return new Resolution.Livepatch(name, object.object(), sameFile.getFirst().position());
+        // A static namesake from the translation unit of a replaced function is the one its code meant.
+        List<KernelSymbol> sameUnit = candidates.stream()
+                .filter(c -> replaced.stream().anyMatch(c::sameUnit)).toList();
+        if (sameUnit.size() == 1) {
+            return new Resolution.Livepatch(name, object.object(), sameUnit.getFirst().position());
         }
         throw ambiguity(object, name, candidates, "the name occurs " + candidates.size() + " times");
     }
