@@ -4,11 +4,9 @@ import dev.suture.patch.ManifestReader;
 import dev.suture.patch.PatchManifest;
 import dev.suture.target.PatchApplier;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code suture apply}: load a patch module on a target and see its transition through. */
@@ -19,9 +17,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     TargetOption target;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long the transition may take before it is rolled back (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    TransitionOptions transition;
 
     @Parameters(paramLabel = "PATCH.ko", description = "The module 'suture build' made.")
     Path module;
@@ -29,8 +26,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PatchManifest manifest = ManifestReader.read(module);
-        new PatchApplier(target.channel(), System.err::println).apply(module, manifest, Duration.ofSeconds(timeoutSeconds));
-        System.out.println(manifest.name());
+        new PatchApplier(target.channel(), transition.events()).apply(module, manifest, transition.policy());
+        if (!transition.json) {
+            System.out.println(manifest.name());
+        }
         return 0;
     }
 }

@@ -28,6 +28,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--cumulative", description = "Make an atomic-replace patch that replaces every earlier one.")
     boolean cumulative;
 
+    @Option(names = "--with-module", paramLabel = "PATH.ko",
+            description = "An out-of-tree module the fix patches (SUTURE_REPLACE_IN its name). Repeatable.")
+    java.util.List<Path> withModules = new java.util.ArrayList<>();
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -50,7 +54,9 @@ final class BuildCommand implements Callable<Integer> {
         FunctionFile file = FunctionFile.read(fix);
         CachedKernel target = Kernels.resolve(kernel, System.err);
         Path out = output != null ? output : Path.of(PatchBuilder.moduleName(fix) + ".ko");
-        PatchBuilder.Result result = new PatchBuilder(target, System.err).build(file, out, cumulative);
+        PatchBuilder builder = new PatchBuilder(target, System.err);
+        withModules.forEach(builder::withModuleFile);
+        PatchBuilder.Result result = builder.build(file, out, cumulative);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
             System.out.println(Json.write(new Built(out.toString(), result.manifest(), result.livepatchSymbols(), seconds)));

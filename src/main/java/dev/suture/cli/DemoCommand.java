@@ -76,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
 
             step("Apply the patch live, while the workload runs");
             PatchManifest manifest = ManifestReader.read(ko);
-            PatchApplier applier = new PatchApplier(channel, line -> out.println("   " + line));
+            PatchApplier applier = new PatchApplier(channel, PatchApplier.lines(line -> out.println("   " + line)));
             applier.apply(ko, manifest, TIMEOUT);
 
             step("The new behaviour");

@@ -4,7 +4,6 @@ import dev.suture.SutureException;
 import dev.suture.target.Channel;
 import dev.suture.target.LivepatchState;
 import dev.suture.target.PatchApplier;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,9 +24,8 @@ final class RevertCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Revert every livepatch, newest first.")
     boolean all;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for the transition (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    TransitionOptions transition;
 
     @Override
     public Integer call() throws Exception {
@@ -35,7 +33,7 @@ final class RevertCommand implements Callable<Integer> {
             throw new SutureException("name one patch or give --all", "suture revert NAME, or suture revert --all");
         }
         Channel channel = target.channel();
-        PatchApplier applier = new PatchApplier(channel, System.err::println);
+        PatchApplier applier = new PatchApplier(channel, transition.events());
         List<String> names = all
                 ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()
                 : List.of(name);
@@ -43,7 +41,7 @@ final class RevertCommand implements Callable<Integer> {
             System.err.println("no livepatch applied on " + channel.describe());
         }
         for (String n : names) {
-            applier.revert(n, Duration.ofSeconds(timeoutSeconds));
+            applier.revert(n, transition.policy());
         }
         return 0;
     }

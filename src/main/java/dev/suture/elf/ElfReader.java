@@ -203,6 +203,8 @@ final class ElfReader {
                     throw fail(symtab.name() + ": symbol " + i + " in section " + Integer.toUnsignedString(xindex)
                             + " of " + count);
                 }
+            } else if (raw < Elf.SHN_LORESERVE && raw >= count) {
+                throw fail(symtab.name() + ": symbol " + i + " in section " + raw + " of " + count);
             }
             String name = StringTable.read(table, nameOffset, in.name() + ": name of symbol " + i);
             symbols.add(new Symbol(name, in.u64(at + 8), in.u64(at + 16), info & 0xf, info >>> 4, other, raw,

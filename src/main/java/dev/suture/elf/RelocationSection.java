@@ -69,32 +69,25 @@ public final class RelocationSection {
         return Relocation.of(bytes.getLong(at), bytes.getLong(at + 8), hasAddends() ? bytes.getLong(at + 16) : 0);
     }
 
-    /** Replaces all entries. */
+    /**
+     * Replaces all entries.
+     *
+     * @throws IllegalArgumentException when an entry names a symbol the linked symbol table does not have, or
+     *                                  has an addend a REL section cannot hold
+     */
     public void set(Collection<Relocation> relocations) {
-        ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(relocations.size(), entrySize()))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        for (Relocation relocation : relocations) {
-            file.checkRelocationSymbol(section, relocation);
-            if (!hasAddends() && relocation.addend() != 0) {
-                throw new IllegalArgumentException(section.name() + " is SHT_REL and cannot hold addend "
-                        + relocation.addend());
-            }
-            out.putLong(relocation.offset()).putLong(relocation.info());
-            if (hasAddends()) {
-                out.putLong(relocation.addend());
-            }
-        }
-        section.replaceData(out.array());
+        relocations.forEach(this::check);
+        encode(relocations);
     }
 
     public void add(Relocation relocation) {
         addAll(List.of(relocation));
     }
 
+    /** Appends entries, checked as by {@link #set}. */
     public void addAll(Collection<Relocation> relocations) {
-        List<Relocation> all = list();
-        all.addAll(relocations);
-        set(all);
+        relocations.forEach(this::check);
+        append(relocations);
     }
 
     /** Removes the entries {@code filter} accepts and returns them, in order. */
@@ -105,18 +98,49 @@ public final class RelocationSection {
             (filter.test(relocation) ? removed : kept).add(relocation);
         }
         if (!removed.isEmpty()) {
-            set(kept);
+            encode(kept);
         }
         return removed;
     }
 
+    private void check(Relocation relocation) {
+        file.checkRelocationSymbol(section, relocation);
+        if (!hasAddends() && relocation.addend() != 0) {
+            throw new IllegalArgumentException(section.name() + " is SHT_REL and cannot hold addend "
+                    + relocation.addend());
+        }
+    }
+
+    private void append(Collection<Relocation> relocations) {
+        List<Relocation> all = list();
+        all.addAll(relocations);
+        encode(all);
+    }
+
+    /** Entries already in the file are written back as they are, even ones a corrupt file gave odd values. */
+    private void encode(Collection<Relocation> relocations) {
+        ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(relocations.size(), entrySize()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (Relocation relocation : relocations) {
+            out.putLong(relocation.offset()).putLong(relocation.info());
+            if (hasAddends()) {
+                out.putLong(relocation.addend());
+            }
+        }
+        section.replaceData(out.array());
+    }
+
     /**
-     * Moves the entries {@code filter} accepts to the end of {@code other}, which must use the same symbol table
-     * and apply to the same section. Returns what moved.
+     * Moves the entries {@code filter} accepts to the end of {@code other}, which must be of the same type, use the
+     * same symbol table and apply to the same section. Returns what moved.
      */
     public List<Relocation> moveTo(RelocationSection other, Predicate<Relocation> filter) {
         if (other.section == section) {
             throw new IllegalArgumentException("moving relocations of " + section.name() + " onto itself");
+        }
+        if (other.section.type() != section.type()) {
+            throw new IllegalArgumentException(other.section.name() + " and " + section.name()
+                    + " are not both RELA or both REL");
         }
         if (other.section.link() != section.link() || other.section.info() != section.info()) {
             throw new IllegalArgumentException(other.section.name() + " does not share symbol table and target "
@@ -124,7 +148,8 @@ public final class RelocationSection {
         }
         List<Relocation> moved = removeIf(filter);
         if (!moved.isEmpty()) {
-            other.addAll(moved);
+            // Same symbol table, so the entries are as valid there as they were here.
+            other.append(moved);
         }
         return moved;
     }

@@ -2,28 +2,38 @@ package dev.suture.target;
 
 import dev.suture.SutureException;
 import dev.suture.patch.PatchManifest;
+import dev.suture.target.TransitionEvent.Blocker;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Loads and unloads patch modules on a target through its channel: checks first that the target runs the
- * exact kernel build the patch was made for, then loads, waits for the livepatch transition and reports.
- * A transition that does not finish in time is reversed and the module unloaded: never half applied.
+ * exact kernel build the patch was made for, then loads, watches the livepatch transition and applies the
+ * timeout policy. By default a transition that does not finish in time is reversed and the module unloaded:
+ * never half applied.
  */
 public final class PatchApplier {
     /** Where patch modules are kept on the target while applied. */
     public static final String PATCH_DIR = "/var/lib/suture/patches";
-    private static final Duration POLL = Duration.ofMillis(200);
 
     private final Channel channel;
-    private final Consumer<String> log;
+    private final Consumer<TransitionEvent> events;
+    private final TransitionWatch watch;
 
-    public PatchApplier(Channel channel, Consumer<String> log) {
+    public PatchApplier(Channel channel, Consumer<TransitionEvent> events) {
         this.channel = channel;
-        this.log = log;
+        this.events = events;
+        this.watch = new TransitionWatch(channel, events);
+    }
+
+    /** For callers that only want the human-readable account, one line per event. */
+    public static Consumer<TransitionEvent> lines(Consumer<String> out) {
+        return e -> out.accept(e.describe());
     }
 
     /** Refuses, before anything is loaded, a patch built for another kernel or already applied. */
@@ -49,62 +59,157 @@ public final class PatchApplier {
             throw new SutureException("patch " + manifest.name() + " is already applied on " + channel.describe(),
                     "revert it first with 'suture revert " + manifest.name() + "'");
         }
+        Optional<LivepatchState.Patch> busy = state.patches().stream().filter(LivepatchState.Patch::inTransition).findFirst();
+        if (busy.isPresent()) {
+            throw new SutureException("patch " + busy.get().name() + " is still in transition on " + channel.describe()
+                    + "; the kernel runs one transition at a time and nothing was loaded",
+                    "wait for it (suture status), or take it back with 'suture revert " + busy.get().name() + "'");
+        }
+        List<Blocker> predicted = predictedBlockers(manifest);
+        if (!predicted.isEmpty()) {
+            events.accept(new TransitionEvent.Predicted(manifest.name(), predicted));
+        }
         return running;
     }
 
-    /** Applies the patch and waits for its transition; returns how long it took. */
-    public Duration apply(Path ko, PatchManifest manifest, Duration timeout) throws IOException {
+    /** Applies the patch and sees its transition through under the policy. */
+    public void apply(Path ko, PatchManifest manifest, TransitionPolicy policy) throws IOException {
         preflight(manifest);
-        String remote = PATCH_DIR + "/" + manifest.name() + ".ko";
+        String name = manifest.name();
+        String remote = PATCH_DIR + "/" + name + ".ko";
         channel.copyIn(ko, remote);
-        long started = System.nanoTime();
-        log.accept("loading " + manifest.name() + " on " + channel.describe());
         Channel.CommandResult load = channel.run("insmod " + ShellQuote.quote(remote));
         if (!load.ok()) {
             String dmesg = channel.run("dmesg | tail -n 8").output().strip();
             channel.run("rm -f " + ShellQuote.quote(remote));
-            throw new SutureException("the kernel refused patch " + manifest.name() + ": " + load.output().strip()
+            throw new SutureException("the kernel refused patch " + name + ": " + load.output().strip()
                     + (dmesg.isEmpty() ? "" : "\nkernel log:\n" + dmesg), "see the kernel log lines above");
         }
-        log.accept("transition started: tasks move to the new code at their next safe point");
-        if (awaitTransition(manifest.name(), timeout)) {
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            log.accept(String.format("patch %s applied in %.1f s", manifest.name(), took.toMillis() / 1000.0));
-            return took;
+        events.accept(new TransitionEvent.Loaded(name, channel.describe()));
+        Set<String> functions = functionNames(manifest);
+        TransitionWatch.Outcome outcome = watch.await(name, true, functions, policy.timeout(), policy.signalAfter());
+        if (outcome.completed()) {
+            return;
         }
-        log.accept("transition did not finish within " + timeout.toSeconds() + " s: rolling back");
-        disable(manifest.name());
-        boolean reversed = awaitTransition(manifest.name(), timeout);
-        unload(manifest.name());
-        throw new SutureException("patch " + manifest.name() + " could not be applied within " + timeout.toSeconds()
-                + " s and was " + (reversed ? "rolled back; the kernel runs the old code" : "left reversing"),
-                "retry later or with a longer --timeout");
+        switch (policy.onTimeout()) {
+            case ROLLBACK -> {
+                events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "rolling back"));
+                disable(name);
+                TransitionWatch.Outcome back = watch.await(name, false, functions, policy.timeout(), policy.signalAfter());
+                if (back.completed()) {
+                    unload(name);
+                }
+                throw new SutureException("patch " + name + " could not be applied within " + policy.timeout().toSeconds()
+                        + " s and was " + (back.completed() ? "rolled back; the kernel runs the old code exactly as before"
+                        : "left reversing (see suture status)") + "; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                        "retry when the blocking tasks are idle, with a longer --timeout, or an earlier --signal-after");
+            }
+            case LEAVE -> {
+                events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "left in transition"));
+                throw new SutureException("patch " + name + " is still in transition after " + policy.timeout().toSeconds()
+                        + " s and was left so; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                        "watch it with 'suture status', or take it back with 'suture revert " + name + "'");
+            }
+            case FORCE -> {
+                events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "forcing"));
+                force(name);
+                watch.await(name, true, functions, policy.timeout(), policy.timeout());
+            }
+        }
     }
 
-    /** Disables the patch, waits for the transition back, unloads the module. */
-    public void revert(String name, Duration timeout) throws IOException {
+    /** Applies with the default policy and the given timeout. */
+    public void apply(Path ko, PatchManifest manifest, java.time.Duration timeout) throws IOException {
+        apply(ko, manifest, new TransitionPolicy(timeout, TransitionPolicy.DEFAULT.signalAfter(),
+                TransitionPolicy.DEFAULT.onTimeout()));
+    }
+
+    /** Reverts with the default policy and the given timeout. */
+    public void revert(String name, java.time.Duration timeout) throws IOException {
+        revert(name, new TransitionPolicy(timeout, TransitionPolicy.DEFAULT.signalAfter(),
+                TransitionPolicy.DEFAULT.onTimeout()));
+    }
+
+    /** Disables the patch, waits for every task to be back on the old code, unloads the module. */
+    public void revert(String name, TransitionPolicy policy) throws IOException {
         LivepatchState state = LivepatchState.read(channel);
         Optional<LivepatchState.Patch> patch = state.patch(name);
         if (patch.isEmpty()) {
+            if (channel.run("grep -q '^" + name + " ' /proc/modules").ok()) {
+                // Its livepatch is gone but the module stayed (e.g. Suture was stopped before unloading it).
+                unload(name);
+                events.accept(new TransitionEvent.Unloaded(name));
+                return;
+            }
             throw new SutureException("no patch named " + name + " on " + channel.describe()
                     + (state.patches().isEmpty() ? " (none is applied)"
                     : " (applied: " + String.join(", ", state.patches().stream().map(LivepatchState.Patch::name).toList()) + ")"),
                     "see 'suture status'");
         }
+        Set<String> functions = TransitionWatch.functionNames(patch.get());
         if (patch.get().enabled()) {
-            log.accept("disabling " + name + ": tasks move back to the old code");
+            events.accept(new TransitionEvent.Disabling(name, patch.get().inTransition() ? "reversing its transition" : "revert"));
             disable(name);
         }
-        if (!awaitTransition(name, timeout)) {
-            throw new SutureException("patch " + name + " did not finish moving back within " + timeout.toSeconds()
-                    + " s; it stays loaded", "retry 'suture revert " + name + "' later");
+        TransitionWatch.Outcome outcome = watch.await(name, false, functions, policy.timeout(), policy.signalAfter());
+        if (!outcome.completed()) {
+            switch (policy.onTimeout()) {
+                case ROLLBACK -> {
+                    events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "re-enabling the patch"));
+                    channel.run("echo 1 > " + LivepatchState.ROOT + "/" + name + "/enabled");
+                    watch.await(name, true, functions, policy.timeout(), policy.signalAfter());
+                    throw new SutureException("patch " + name + " could not be reverted within " + policy.timeout().toSeconds()
+                            + " s and stays applied; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                            "retry 'suture revert " + name + "' later or with a longer --timeout");
+                }
+                case LEAVE -> {
+                    events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "left in transition"));
+                    throw new SutureException("patch " + name + " is still moving back after " + policy.timeout().toSeconds()
+                            + " s and was left so; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                            "retry 'suture revert " + name + "' later");
+                }
+                case FORCE -> {
+                    events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "forcing"));
+                    force(name);
+                    watch.await(name, false, functions, policy.timeout(), policy.timeout());
+                    // A forced patch module must stay loaded: tasks may still run its code.
+                    return;
+                }
+            }
         }
         unload(name);
-        log.accept("patch " + name + " reverted and unloaded");
+        events.accept(new TransitionEvent.Unloaded(name));
+    }
+
+    private List<Blocker> predictedBlockers(PatchManifest manifest) throws IOException {
+        Set<String> functions = functionNames(manifest);
+        StringBuilder pattern = new StringBuilder();
+        for (String f : functions) {
+            pattern.append(pattern.isEmpty() ? "" : "|").append(f);
+        }
+        String script = """
+                for t in /proc/[0-9]*/task/[0-9]*; do
+                  grep -qE '\\] (%s)\\+' $t/stack 2>/dev/null && echo "${t#/proc/}"
+                done
+                exit 0
+                """.formatted(pattern);
+        List<String> tasks = channel.run(script).output().lines().filter(l -> !l.isBlank()).toList();
+        return watch.blockers(tasks, manifest.name(), functions);
+    }
+
+    private static Set<String> functionNames(PatchManifest manifest) {
+        Set<String> names = new HashSet<>();
+        manifest.functions().forEach(f -> names.add(f.name()));
+        return names;
     }
 
     private void disable(String name) throws IOException {
         channel.run("echo 0 > " + LivepatchState.ROOT + "/" + name + "/enabled");
+    }
+
+    private void force(String name) throws IOException {
+        events.accept(new TransitionEvent.Forced(name));
+        channel.run("echo 1 > " + LivepatchState.ROOT + "/" + name + "/force");
     }
 
     private void unload(String name) throws IOException {
@@ -115,34 +220,13 @@ public final class PatchApplier {
                 channel.run("rm -f " + ShellQuote.quote(PATCH_DIR + "/" + name + ".ko"));
                 return;
             }
-            sleep();
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SutureException("interrupted", null, e);
+            }
         }
         throw new SutureException("module " + name + " could not be unloaded", "check 'lsmod' on the target");
-    }
-
-    /** True once the patch is out of transition (or gone), false at the deadline. */
-    private boolean awaitTransition(String name, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String file = LivepatchState.ROOT + "/" + name + "/transition";
-        while (true) {
-            Channel.CommandResult r = channel.run("cat " + file + " 2>/dev/null || echo gone");
-            String value = r.output().strip();
-            if (value.equals("0") || value.equals("gone")) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SutureException("interrupted", null, e);
-        }
     }
 }

@@ -37,11 +37,24 @@ public final class PatchBuilder {
 
     private final CachedKernel kernel;
     private final PrintStream log;
+    private final Map<String, Path> outOfTreeModules = new LinkedHashMap<>();
     private KernelSymbols vmlinux;
 
     public PatchBuilder(CachedKernel kernel, PrintStream log) {
         this.kernel = kernel;
         this.log = log;
+    }
+
+    /**
+     * Makes an out-of-tree module (a vendor driver, a DKMS module) patchable: its {@code .ko}, as loaded on the
+     * targets, supplies the symbols that the kernel's own modules tree does not have.
+     */
+    public PatchBuilder withModuleFile(Path ko) {
+        if (!Files.isRegularFile(ko)) {
+            throw new SutureException("no such module file: " + ko, "give the .ko that runs on the target");
+        }
+        outOfTreeModules.put(ModuleIndex.nameOf(ko.getFileName().toString()), ko);
+        return this;
     }
 
     /** The result: where the module is, what it says about itself, and the references livepatch resolves. */
@@ -146,10 +159,15 @@ public final class PatchBuilder {
         if (Replacement.VMLINUX.equals(object)) {
             return vmlinux();
         }
+        Path outOfTree = outOfTreeModules.get(object);
+        if (outOfTree != null) {
+            return KernelSymbols.ofModule(object, outOfTree);
+        }
         ModuleIndex index = ModuleIndex.load(kernel.modulesDir());
         if (!index.contains(object)) {
             throw new SutureException("the target kernel has no module '" + object + "'",
-                    "name vmlinux or a module of " + kernel.info().release());
+                    "name vmlinux or a module of " + kernel.info().release()
+                            + ", or give an out-of-tree module's file with --with-module PATH.ko");
         }
         return KernelSymbols.ofModule(object, kernel.modulesDir().resolve(index.pathOf(object)));
     }
