@@ -26,6 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * one connection per request, so {@code suture vm exec} from a shell and a running test can share a VM.
  */
 public final class AgentChannel implements Channel {
+    /** File locks serialise processes; within one process, threads queue here (a JVM cannot lock a file twice). */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final String name;
     private final Path socket;
     private final Path lockFile;
@@ -71,6 +74,8 @@ public final class AgentChannel implements Channel {
         byte[] random = new byte[8];
         ThreadLocalRandom.current().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
+        var threadLock = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath(), k -> new java.util.concurrent.locks.ReentrantLock());
+        threadLock.lock();
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock();
              SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -82,6 +87,8 @@ public final class AgentChannel implements Channel {
             return awaitReply(ch, new AgentReplyParser(token, output), timeout);
         } catch (java.net.SocketException | java.nio.channels.ClosedChannelException e) {
             throw new VmGoneException(describe() + ": the VM's agent connection closed (" + e.getMessage() + ")");
+        } finally {
+            threadLock.unlock();
         }
     }
 
