@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 ApplyCommand.class,
                 StatusCommand.class,
                 RevertCommand.class,
+                ListCommand.class,
+                SwitchCommand.class,
                 DemoCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })

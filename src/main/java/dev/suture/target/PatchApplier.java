@@ -18,17 +18,19 @@ import java.util.function.Consumer;
  * never half applied.
  */
 public final class PatchApplier {
-    /** Where patch modules are kept on the target while applied. */
-    public static final String PATCH_DIR = "/var/lib/suture/patches";
+    /** Where patch modules are kept on the target (the edition store). */
+    public static final String PATCH_DIR = EditionStore.DIR;
 
     private final Channel channel;
     private final Consumer<TransitionEvent> events;
     private final TransitionWatch watch;
+    private final EditionStore store;
 
     public PatchApplier(Channel channel, Consumer<TransitionEvent> events) {
         this.channel = channel;
         this.events = events;
         this.watch = new TransitionWatch(channel, events);
+        this.store = new EditionStore(channel);
     }
 
     /** For callers that only want the human-readable account, one line per event. */
@@ -76,12 +78,28 @@ public final class PatchApplier {
     public void apply(Path ko, PatchManifest manifest, TransitionPolicy policy) throws IOException {
         preflight(manifest);
         String name = manifest.name();
-        String remote = PATCH_DIR + "/" + name + ".ko";
-        channel.copyIn(ko, remote);
+        String remote = store.put(ko, manifest);
+        load(remote, manifest, policy);
+    }
+
+    /**
+     * Applies an edition kept in the target's store (one applied before and reverted since), e.g. to switch to a
+     * cumulative edition again.
+     */
+    public void applyStored(String name, TransitionPolicy policy) throws IOException {
+        EditionStore.Record record = store.find(name).orElseThrow(() -> new SutureException(
+                "no edition named " + name + " is stored on " + channel.describe(),
+                "see 'suture list'; apply a built module with 'suture apply PATCH.ko'"));
+        preflight(record.manifest());
+        store.touch(record.manifest());
+        load(EditionStore.modulePath(name), record.manifest(), policy);
+    }
+
+    private void load(String remote, PatchManifest manifest, TransitionPolicy policy) throws IOException {
+        String name = manifest.name();
         Channel.CommandResult load = channel.run("insmod " + ShellQuote.quote(remote));
         if (!load.ok()) {
             String dmesg = channel.run("dmesg | tail -n 8").output().strip();
-            channel.run("rm -f " + ShellQuote.quote(remote));
             throw new SutureException("the kernel refused patch " + name + ": " + load.output().strip()
                     + (dmesg.isEmpty() ? "" : "\nkernel log:\n" + dmesg), "see the kernel log lines above");
         }
@@ -89,6 +107,9 @@ public final class PatchApplier {
         Set<String> functions = functionNames(manifest);
         TransitionWatch.Outcome outcome = watch.await(name, true, functions, policy.timeout(), policy.signalAfter());
         if (outcome.completed()) {
+            if (manifest.cumulative()) {
+                unloadReplaced(name);
+            }
             return;
         }
         switch (policy.onTimeout()) {
@@ -181,6 +202,21 @@ public final class PatchApplier {
         events.accept(new TransitionEvent.Unloaded(name));
     }
 
+    /**
+     * A cumulative edition replaces every patch below it; the kernel frees their livepatches but leaves their
+     * modules loaded, and nothing runs their code any more: unload them.
+     */
+    private void unloadReplaced(String current) throws IOException {
+        LivepatchState state = LivepatchState.read(channel);
+        for (Edition e : store.list()) {
+            if (!e.loaded() && !e.name().equals(current) && state.patch(e.name()).isEmpty()
+                    && channel.run("grep -q '^" + e.name() + " ' /proc/modules").ok()) {
+                unload(e.name());
+                events.accept(new TransitionEvent.Unloaded(e.name()));
+            }
+        }
+    }
+
     private List<Blocker> predictedBlockers(PatchManifest manifest) throws IOException {
         Set<String> functions = functionNames(manifest);
         StringBuilder pattern = new StringBuilder();
@@ -217,7 +253,6 @@ public final class PatchApplier {
         for (int i = 0; i < 50; i++) {
             Channel.CommandResult rm = channel.run("rmmod " + ShellQuote.quote(name) + " 2>&1");
             if (rm.ok()) {
-                channel.run("rm -f " + ShellQuote.quote(PATCH_DIR + "/" + name + ".ko"));
                 return;
             }
             try {
