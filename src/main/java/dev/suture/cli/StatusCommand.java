@@ -3,7 +3,9 @@ package dev.suture.cli;
 import dev.suture.Json;
 import dev.suture.target.Channel;
 import dev.suture.target.LivepatchState;
+import dev.suture.target.PatchApplier;
 import dev.suture.target.RunningKernel;
+import dev.suture.target.TransitionEvent;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,14 +21,23 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
-    /** The JSON form: the kernel and its livepatch state. */
-    record Status(String target, RunningKernel kernel, LivepatchState livepatch) {
+    /** The JSON form: the kernel, its livepatch state, and the tasks transitions still wait for. */
+    record Status(String target, RunningKernel kernel, LivepatchState livepatch,
+                  java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waitingFor) {
     }
 
     @Override
     public Integer call() throws Exception {
         Channel channel = target.channel();
-        Status status = new Status(channel.describe(), RunningKernel.read(channel), LivepatchState.read(channel));
+        LivepatchState state = LivepatchState.read(channel);
+        var applier = new PatchApplier(channel, e -> { });
+        java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waiting = new java.util.LinkedHashMap<>();
+        for (LivepatchState.Patch p : state.patches()) {
+            if (p.inTransition()) {
+                waiting.put(p.name(), applier.pending(p));
+            }
+        }
+        Status status = new Status(channel.describe(), RunningKernel.read(channel), state, waiting);
         if (json) {
             System.out.println(Json.write(status));
             return 0;
@@ -42,7 +53,13 @@ final class StatusCommand implements Callable<Integer> {
         }
         for (LivepatchState.Patch p : status.livepatch().patches()) {
             System.out.printf("%s: %s%s%n", p.name(), p.enabled() ? "enabled" : "disabled",
-                    p.inTransition() ? ", in transition" : "");
+                    p.inTransition() ? ", in transition " + (p.enabled() ? "to the new code" : "back to the old code") : "");
+            for (TransitionEvent.Blocker b : status.waitingFor().getOrDefault(p.name(), java.util.List.of())) {
+                System.out.println("  waiting for " + b.describe());
+            }
+            if (p.inTransition()) {
+                System.out.println("  (finish or take it back with: suture revert " + p.name() + ")");
+            }
             for (LivepatchState.PatchedObject o : p.objects()) {
                 System.out.printf("  %s (%s): %s%n", o.name(), o.patched() ? "patched" : "not loaded",
                         String.join(" ", o.functions()));

@@ -87,6 +87,19 @@ final class TransitionWatch {
         }
     }
 
+    /** The tasks that have not switched yet in a running transition, with what holds them (for status). */
+    List<Blocker> pending(LivepatchState.Patch patch) throws IOException {
+        Snapshot snap = snapshot(patch.name());
+        if (!snap.inTransition()) {
+            return List.of();
+        }
+        // A patch in transition with enabled=1 is moving tasks to its code; with enabled=0, back from it.
+        String target = patch.enabled() ? "1" : "0";
+        List<String> tasks = snap.states().entrySet().stream()
+                .filter(e -> !e.getValue().equals(target)).map(Map.Entry::getKey).toList();
+        return blockers(tasks, patch.name(), functionNames(patch));
+    }
+
     /** Tasks that hold up the transition right now, for a report before anything is loaded or on timeout. */
     List<Blocker> blockers(List<String> taskPaths, String patch, Set<String> functions) throws IOException {
         if (taskPaths.isEmpty()) {
