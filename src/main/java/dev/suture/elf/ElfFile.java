@@ -29,7 +29,7 @@ public final class ElfFile {
     final ElfSource source;
     private final ElfHeader header;
     private final List<Section> sections;
-    private final Section sectionNames;
+    private Section sectionNames;
     private SymbolTable symbols;
     private Section symbolNames;
     private Section symbolSectionIndexes;
@@ -109,6 +109,11 @@ public final class ElfFile {
     /** The section-name string table ({@code .shstrtab}), if the file has one. */
     public Optional<Section> sectionNameTable() {
         return Optional.ofNullable(sectionNames);
+    }
+
+    void setSectionNameTable(Section section) {
+        sectionNames = section;
+        section.managed = true;
     }
 
     public boolean hasSymbols() {
@@ -199,7 +204,7 @@ public final class ElfFile {
         if (index < 1 || index > sections.size()) {
             throw new IndexOutOfBoundsException("section index " + index + " of " + sections.size());
         }
-        section.nameOffset = -1;
+        section.renamed = true;
         int oldCount = sections.size();
         sections.add(index, section);
         restructured = true;
@@ -437,10 +442,11 @@ public final class ElfFile {
      * file this model was read from (and may still be reading sections of) is never overwritten in place.
      *
      * <p>Layout: when no section was added or removed and none changed its size, every section, the section
-     * header table and the bytes between them stay where they were, and an unmodified file comes out identical.
-     * Otherwise sections are laid out again in their old file order (new ones last), each at its alignment, with
-     * the section header table at the end, 8-aligned; in a linked file (one with program headers) allocated
-     * sections keep their offsets, as segments map them.
+     * header table and the bytes between and after them (an appended module signature, say) stay where they were,
+     * and an unmodified file comes out identical. Otherwise sections are laid out again in their old file order
+     * (new ones last), each at its alignment (capped at a page), with the section header table at the end,
+     * 8-aligned, and bytes that belonged to no section are dropped; in a linked file (one with program headers)
+     * allocated sections keep their offsets, as segments map them, and cannot change size.
      */
     public void write(Path file) throws IOException {
         ElfWriter.write(this, file);

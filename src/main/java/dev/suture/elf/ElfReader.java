@@ -83,7 +83,9 @@ final class ElfReader {
             }
             // Section 0 keeps its fields (they may carry the extended counts) but has no contents.
             long dataSize = type == Elf.SHT_NOBITS || i == 0 ? 0 : size;
-            Section section = new Section("", 0, type, flags, addr, offset, size, link, info, addralign, entsize,
+            // sh_name is kept raw even when there is no name table to look it up in.
+            Section section = new Section("", (int) nameOffsets[i], type, flags, addr, offset, size, link, info,
+                    addralign, entsize,
                     type == Elf.SHT_NOBITS ? null : in.slice(dataSize > 0 ? offset : 0, dataSize));
             sections.add(section);
         }

@@ -23,6 +23,12 @@ import java.util.List;
  */
 final class ElfWriter {
     private static final int ZEROS = 64 * 1024;
+    /**
+     * File offsets are aligned like their sections, up to a page. The gABI constrains addresses, not offsets; a
+     * page is all a reader mapping the file could want, and the cap keeps a corrupt alignment of 2^32 from
+     * blowing a small file up to gigabytes.
+     */
+    static final long MAX_OFFSET_ALIGNMENT = 4096;
 
     /** One run of bytes in the output, and where it was in the file read (-1: nowhere). */
     private record Piece(long offset, MemorySegment bytes, long sourceOffset, long sourceSize) {
@@ -149,7 +155,8 @@ final class ElfWriter {
     }
 
     /**
-     * Sections laid out again in their old file order, new ones last, each at its alignment; the section header
+     * Sections laid out again in their old file order, new ones last, each at its alignment (up to
+     * {@link #MAX_OFFSET_ALIGNMENT}); the section header
      * table (at {@code offsets[count]}) after them. Allocated sections of a linked file stay put: program
      * headers map them by offset.
      */
@@ -183,7 +190,7 @@ final class ElfWriter {
         }).thenComparingInt(i -> i));
         for (int i : order) {
             Section s = sections.get(i);
-            long offset = alignUp(cursor, s.addralign());
+            long offset = alignUp(cursor, Math.min(s.addralign(), MAX_OFFSET_ALIGNMENT));
             offsets[i] = offset;
             if (!s.isNoBits()) {
                 cursor = offset + s.size();
@@ -240,7 +247,7 @@ final class ElfWriter {
                     link = shstrndx();
                 }
             }
-            table.putInt(s.nameOffset < 0 ? 0 : s.nameOffset)
+            table.putInt(s.renamed ? 0 : s.nameOffset)
                     .putInt(s.type())
                     .putLong(s.flags())
                     .putLong(s.addr())

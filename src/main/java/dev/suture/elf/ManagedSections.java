@@ -21,13 +21,17 @@ final class ManagedSections {
             addIndexSectionIfNeeded(file, symbols);
         }
         List<Section> sections = file.sections();
-        boolean namesChanged = file.restructured() || sections.stream().anyMatch(s -> s.nameOffset < 0);
+        boolean namesChanged = file.restructured() || sections.stream().anyMatch(s -> s.renamed);
         Section names = file.sectionNameTable().orElse(null);
-        if (names == null) {
-            if (sections.stream().anyMatch(s -> s.nameOffset < 0 && !s.name().isEmpty())) {
-                throw new IllegalStateException("the file has no section name table to hold new section names");
+        if (names == null && namesChanged) {
+            if (sections.stream().allMatch(s -> s.name().isEmpty())) {
+                namesChanged = false;
+            } else {
+                // A file read without section names that now has some needs a table for them.
+                names = Section.create(".shstrtab", Elf.SHT_STRTAB);
+                file.addSection(names);
+                file.setSectionNameTable(names);
             }
-            namesChanged = false;
         }
         Section symbolNames = symbols == null ? null : file.symbolNames();
         boolean shared = names != null && names == symbolNames;
@@ -38,7 +42,7 @@ final class ManagedSections {
                 symbols.forEach(symbol -> table.add(symbol.name()));
             }
             names.replaceData(table.build());
-            sections.forEach(section -> section.nameOffset = table.offset(section.name()));
+            sections.forEach(section -> section.initName(section.name(), table.offset(section.name())));
             if (shared) {
                 writeSymbols(file, symbols, table);
             }

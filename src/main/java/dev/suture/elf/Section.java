@@ -20,8 +20,10 @@ import java.util.Objects;
  */
 public final class Section {
     private String name;
-    /** Offset of {@link #name} in the section-name table as read; -1 once renamed or when new. */
+    /** The raw sh_name: offset of {@link #name} in the section-name table, valid while {@link #renamed} is false. */
     int nameOffset;
+    /** Renamed, or new: the section-name table must be rebuilt. */
+    boolean renamed;
     private final int type;
     private long flags;
     private long addr;
@@ -41,6 +43,7 @@ public final class Section {
             int info, long addralign, long entsize, MemorySegment data) {
         this.name = name;
         this.nameOffset = nameOffset;
+        this.renamed = sourceOffset < 0;
         this.type = type;
         this.flags = flags;
         this.addr = addr;
@@ -67,7 +70,7 @@ public final class Section {
 
     public Section setName(String name) {
         this.name = StringTable.checkName(Objects.requireNonNull(name, "name"));
-        this.nameOffset = -1;
+        this.renamed = true;
         return this;
     }
 
@@ -75,6 +78,7 @@ public final class Section {
     void initName(String name, int offset) {
         this.name = name;
         this.nameOffset = offset;
+        this.renamed = false;
     }
 
     public int type() {

@@ -27,11 +27,19 @@ public final class KernelSymbols {
     private final String object;
     private final Map<String, List<KernelSymbol>> byName;
     private final Traceability traceability;
+    private final java.util.function.Function<KernelSymbol, OriginalCode> code;
 
-    private KernelSymbols(String object, Map<String, List<KernelSymbol>> byName, Traceability traceability) {
+    private KernelSymbols(String object, Map<String, List<KernelSymbol>> byName, Traceability traceability,
+                          java.util.function.Function<KernelSymbol, OriginalCode> code) {
         this.object = object;
         this.byName = byName;
         this.traceability = traceability;
+        this.code = code;
+    }
+
+    /** The function's code as built, with what may legitimately differ at run time masked. */
+    public OriginalCode originalCode(KernelSymbol function) {
+        return code.apply(function);
     }
 
     /** Whether ftrace has a call site inside a function: the precondition for livepatch to redirect it. */
@@ -46,6 +54,11 @@ public final class KernelSymbols {
     /** All symbols of that name, in livepatch position order. */
     public List<KernelSymbol> named(String name) {
         return byName.getOrDefault(name, List.of());
+    }
+
+    /** Every name in the object, sorted (for sampling and suggestions). */
+    public List<String> names() {
+        return byName.keySet().stream().sorted().toList();
     }
 
     public boolean traceable(KernelSymbol function) {
@@ -64,7 +77,8 @@ public final class KernelSymbols {
             ElfFile elf = ElfFile.read(vmlinux);
             Map<String, List<KernelSymbol>> byName = collect("vmlinux", elf, true);
             long[] sites = vmlinuxMcountSites(elf);
-            return new KernelSymbols("vmlinux", byName, f -> anyIn(sites, f.address(), f.address() + Math.max(1, f.size())));
+            return new KernelSymbols("vmlinux", byName, f -> anyIn(sites, f.address(), f.address() + Math.max(1, f.size())),
+                    f -> OriginalCode.ofVmlinux(elf, f, sitesIn(sites, f.address(), f.address() + f.size())));
         } catch (IOException e) {
             throw new SutureException("cannot read the kernel's symbols from " + vmlinux + ": " + e.getMessage(),
                     "fetch the kernel again (suture kernel rm, then fetch)", e);
@@ -86,7 +100,7 @@ public final class KernelSymbols {
                 Integer section = sectionOf.get(f.name() + "@" + f.address());
                 long[] inSection = section == null ? null : sites.get(section);
                 return inSection != null && anyIn(inSection, f.address(), f.address() + Math.max(1, f.size()));
-            });
+            }, f -> OriginalCode.ofModule(elf, f, sectionOf.get(f.name() + "@" + f.address())));
         } catch (IOException e) {
             throw new SutureException("cannot read the symbols of module " + name + " from " + ko + ": " + e.getMessage(),
                     "fetch the kernel again (suture kernel rm, then fetch)", e);
@@ -166,6 +180,16 @@ public final class KernelSymbols {
         Map<Integer, long[]> sorted = new HashMap<>();
         sites.forEach((section, list) -> sorted.put(section, list.stream().mapToLong(Long::longValue).sorted().toArray()));
         return sorted;
+    }
+
+    private static long[] sitesIn(long[] sorted, long from, long to) {
+        int i = Arrays.binarySearch(sorted, from);
+        int at = i >= 0 ? i : -i - 1;
+        int end = at;
+        while (end < sorted.length && sorted[end] < to) {
+            end++;
+        }
+        return Arrays.copyOfRange(sorted, at, end);
     }
 
     private static boolean anyIn(long[] sorted, long from, long to) {

@@ -32,6 +32,16 @@ public interface Channel {
         return run(command, Duration.ofMinutes(5));
     }
 
+    /** The raw output (stdout and stderr) of a command that must succeed, e.g. binary data from dd. */
+    default byte[] readCommand(String command) throws IOException {
+        var buffer = new java.io.ByteArrayOutputStream();
+        int status = run(command, buffer, Duration.ofMinutes(5));
+        if (status != 0) {
+            throw new IOException("'" + command + "' failed on " + describe() + " (exit " + status + ")");
+        }
+        return buffer.toByteArray();
+    }
+
     default byte[] readFile(String path) throws IOException {
         var buffer = new java.io.ByteArrayOutputStream();
         int status = run("cat -- " + ShellQuote.quote(path) + " 2>/dev/null", buffer, Duration.ofMinutes(5));

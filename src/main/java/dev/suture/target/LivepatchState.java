@@ -10,7 +10,7 @@ import java.util.List;
  * Read in one command, so a slow channel costs one round trip.
  */
 public record LivepatchState(boolean supported, List<Patch> patches) {
-    static final String ROOT = "/sys/kernel/livepatch";
+    public static final String ROOT = "/sys/kernel/livepatch";
 
     /** One loaded livepatch. */
     public record Patch(String name, boolean enabled, boolean inTransition, List<PatchedObject> objects) {

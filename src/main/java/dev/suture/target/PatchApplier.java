@@ -67,6 +67,9 @@ public final class PatchApplier {
                     + "; the kernel runs one transition at a time and nothing was loaded",
                     "wait for it (suture status), or take it back with 'suture revert " + busy.get().name() + "'");
         }
+        for (RunPreCheck.Checked c : new RunPreCheck(channel).verify(manifest)) {
+            events.accept(new TransitionEvent.Verified(manifest.name(), c.object(), c.name(), c.result()));
+        }
         List<Blocker> predicted = predictedBlockers(manifest);
         if (!predicted.isEmpty()) {
             events.accept(new TransitionEvent.Predicted(manifest.name(), predicted));

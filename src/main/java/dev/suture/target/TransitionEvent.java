@@ -15,6 +15,12 @@ public sealed interface TransitionEvent {
     /** A one-line account for people. */
     String describe();
 
+    record Verified(String patch, String object, String function, String result) implements TransitionEvent {
+        public String describe() {
+            return patch + ": running code of " + object + ":" + function + " " + result;
+        }
+    }
+
     record Predicted(String patch, List<Blocker> blockers) implements TransitionEvent {
         public String describe() {
             StringBuilder s = new StringBuilder(patch + ": " + blockers.size()

@@ -45,7 +45,15 @@ final class Readelf {
 
     /** Runs {@code readelf -W -S -s -r} and asserts it printed no warning or error. */
     static Readelf of(Path file) {
-        Tools.Result result = Tools.run(file.getParent(), "readelf", "-W", "-S", "-s", "-r", file.toString()).ok();
+        return of(file, "-S", "-s", "-r");
+    }
+
+    /** Runs {@code readelf -W} with the given listing options and asserts it printed no warning or error. */
+    static Readelf of(Path file, String... options) {
+        List<String> command = new ArrayList<>(List.of("readelf", "-W"));
+        command.addAll(List.of(options));
+        command.add(file.toString());
+        Tools.Result result = Tools.run(file.getParent(), command.toArray(String[]::new)).ok();
         // readelf reports every inconsistency it notices as "readelf: Warning: ..." or "Error" on stderr.
         assertThat(result.err()).as("readelf stderr").isEmpty();
         assertThat(result.out()).as("readelf output").doesNotContain("<corrupt>").doesNotContain("<no-strings>");

@@ -9,7 +9,9 @@ import dev.suture.kernel.KernelExports;
 import dev.suture.kernel.KernelSymbol;
 import dev.suture.kernel.KernelSymbols;
 import dev.suture.kernel.ModuleIndex;
+import dev.suture.kernel.OriginalCode;
 import dev.suture.patch.PatchManifest;
+import dev.suture.patch.source.Callback;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.patch.source.Replacement;
 import java.io.IOException;
@@ -72,10 +74,20 @@ public final class PatchBuilder {
             checked.add(new Replacement(r.object(), r.oldName(), original.position(), r.newName(), r.line()));
             originals.add(original);
         }
+        for (Callback c : fix.callbacks()) {
+            objects.computeIfAbsent(c.object(), this::symbolsOf);  // a module named only by callbacks must exist too
+        }
+        List<PatchManifest.Function> functions = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            Replacement r = checked.get(i);
+            // The original code as built, so apply can check the running kernel has exactly this code (run-pre).
+            OriginalCode code = objects.get(r.object()).originalCode(originals.get(i));
+            functions.add(new PatchManifest.Function(r.object(), r.oldName(), r.position(), r.newName(),
+                    java.util.Base64.getEncoder().encodeToString(code.bytes()), code.masked()));
+        }
         PatchManifest manifest = new PatchManifest(PatchManifest.FORMAT, name, kernel.info().release(),
                 kernel.info().buildId(), fix.path().getFileName().toString(), sha256(fix.source()), Instant.now(),
-                cumulative, checked.stream().map(r -> new PatchManifest.Function(r.object(), r.oldName(), r.position(),
-                r.newName())).toList());
+                cumulative, functions);
 
         Path dir = KernelCache.sutureCacheDir().resolve("builds").resolve(name + "-" + kernel.info().release());
         prepare(dir, name, fix, checked, manifest);
@@ -193,7 +205,7 @@ public final class PatchBuilder {
             Files.copy(header, dir.resolve("suture.h"));
         }
         Files.writeString(dir.resolve("Kbuild"), "obj-m := " + name + ".o\nccflags-y := -I$(src)\n");
-        Files.writeString(dir.resolve(name + ".c"), GlueSource.generate(fix.path(), replacements, manifest));
+        Files.writeString(dir.resolve(name + ".c"), GlueSource.generate(fix.path(), replacements, fix.callbacks(), manifest));
     }
 
     private static String sha256(String text) {

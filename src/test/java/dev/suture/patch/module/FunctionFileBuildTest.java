@@ -40,8 +40,15 @@ class FunctionFileBuildTest {
         PatchManifest manifest = ManifestReader.read(ko);
         assertThat(manifest.release()).isEqualTo(kernel.info().release());
         assertThat(manifest.buildId()).isEqualTo(kernel.info().buildId());
-        assertThat(manifest.functions()).containsExactly(
-                new PatchManifest.Function("vmlinux", "cmdline_proc_show", 0, "patched_cmdline_proc_show"));
+        assertThat(manifest.functions()).singleElement().satisfies(f -> {
+            assertThat(f.object()).isEqualTo("vmlinux");
+            assertThat(f.name()).isEqualTo("cmdline_proc_show");
+            assertThat(f.position()).isZero();
+            assertThat(f.replacement()).isEqualTo("patched_cmdline_proc_show");
+            // the original code travels with the patch for the run-pre check; its ftrace site is masked
+            assertThat(java.util.Base64.getDecoder().decode(f.code())).hasSizeGreaterThan(16);
+            assertThat(f.mask()).anySatisfy(m -> assertThat(m).containsExactly(0, 5));
+        });
         assertThat(result.livepatchSymbols()).extracting(KlpConverter.Converted::name).containsExactly("saved_command_line");
 
         ElfFile elf = ElfFile.read(Files.readAllBytes(ko));
