@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 RevertCommand.class,
                 ListCommand.class,
                 SwitchCommand.class,
+                InstallCommand.class,
+                UninstallCommand.class,
                 DemoCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })

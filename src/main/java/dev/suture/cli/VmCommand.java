@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
                 "userland and run commands in it. A kernel oops, panic, BUG, WARN, lockup or new taint (other than",
                 "O, E, K from livepatch modules) fails the command with exit status 125."},
         subcommands = {VmRunCommand.class, VmStartCommand.class, VmExecCommand.class, VmCpCommand.class,
-                VmStopCommand.class, VmListCommand.class})
+                VmStopCommand.class, VmRebootCommand.class, VmListCommand.class})
 public final class VmCommand {
     /** The kernel reported a problem (or crashed) while the command ran. */
     static final int EXIT_KERNEL_PROBLEM = 125;

@@ -28,6 +28,11 @@ public final class InitramfsBuilder {
     }
 
     public static void build(VmSpec spec, OutputStream target) throws IOException {
+        build(spec, null, target);
+    }
+
+    /** As {@link #build(VmSpec, OutputStream)}, with the guest's persisted /var/lib/suture (a tar) to restore at boot. */
+    public static void build(VmSpec spec, Path persistedState, OutputStream target) throws IOException {
         String release = spec.kernel().info().release();
         String modRoot = "lib/modules/" + release + "/";
         ModuleIndex index = ModuleIndex.load(spec.kernel().modulesDir());
@@ -88,6 +93,9 @@ public final class InitramfsBuilder {
                 if (Files.isRegularFile(file)) {
                     cpio.file(modRoot + meta, file, 0644);
                 }
+            }
+            if (persistedState != null && Files.isRegularFile(persistedState)) {
+                cpio.file("suture-state.tar", persistedState, 0600);
             }
             for (VmSpec.GuestFile file : spec.files()) {
                 if (!Files.isRegularFile(file.host())) {

@@ -49,6 +49,31 @@ public final class TestVm implements AutoCloseable {
     /** Boots the VM and returns once its agent answers; on any failure nothing is left running. */
     public static TestVm boot(VmSpec spec, boolean background, boolean ephemeral, Duration bootTimeout,
                               PrintStream progress) throws IOException {
+        // A new VM starts clean: nothing kept from an earlier one of the same name.
+        Files.deleteIfExists(VmHome.of(spec.name()).persistedState());
+        return start(spec, background, ephemeral, bootTimeout, progress);
+    }
+
+    /**
+     * Reboots the VM: keeps the guest's {@code /var/lib/suture} (installed editions and their boot hook), stops
+     * it, and boots the same kernel with the same files and modules again. Returns the new VM.
+     */
+    public TestVm reboot(Duration bootTimeout, PrintStream progress) throws IOException {
+        if (channel().run("[ -d /var/lib/suture ]").ok()) {
+            java.nio.file.Files.write(home.persistedState(),
+                    channel().readCommand("tar -cf - -C / var/lib/suture 2>/dev/null"));
+        } else {
+            Files.deleteIfExists(home.persistedState());
+        }
+        stopQemu();
+        VmSpec spec = state.recipe().spec(state.name(),
+                dev.suture.kernel.KernelCache.defaultCache().require(dev.suture.kernel.KernelRelease.parse(state.release())));
+        progress.printf("rebooting VM '%s'%n", state.name());
+        return start(spec, state.background(), state.ephemeral(), bootTimeout, progress);
+    }
+
+    private static TestVm start(VmSpec spec, boolean background, boolean ephemeral, Duration bootTimeout,
+                                PrintStream progress) throws IOException {
         VmHome home = VmHome.of(spec.name());
         Optional<TestVm> existing = find(spec.name());
         if (existing.isPresent()) {
@@ -58,7 +83,7 @@ public final class TestVm implements AutoCloseable {
         deleteTree(home.dir());
         Files.createDirectories(home.dir());
         try (var out = Files.newOutputStream(home.initramfs())) {
-            InitramfsBuilder.build(spec, out);
+            InitramfsBuilder.build(spec, home.persistedState(), out);
         } catch (RuntimeException | IOException e) {
             deleteTree(home.dir());
             throw e;
@@ -75,7 +100,7 @@ public final class TestVm implements AutoCloseable {
             throw e;
         }
         VmState provisional = new VmState(spec.name(), spec.kernel().info().release(), pid, accel, Instant.now(),
-                0, 0, ephemeral);
+                0, 0, ephemeral, background, VmState.Recipe.of(spec));
         TestVm vm = new TestVm(home, provisional);
         Json.writeAtomically(home.stateFile(), provisional);
         try {
@@ -89,7 +114,7 @@ public final class TestVm implements AutoCloseable {
             long taint = vm.readTaint();
             double seconds = (System.nanoTime() - started) / 1e9;
             VmState ready = new VmState(spec.name(), provisional.release(), pid, accel, provisional.startedAt(),
-                    seconds, taint, ephemeral);
+                    seconds, taint, ephemeral, background, provisional.recipe());
             Json.writeAtomically(home.stateFile(), ready);
             progress.printf("VM '%s' ready in %.1f s%n", spec.name(), seconds);
             return new TestVm(home, ready);
@@ -191,6 +216,19 @@ public final class TestVm implements AutoCloseable {
 
     /** Stops QEMU and, for an ephemeral VM, removes its directory. Safe to call twice. */
     public void stop() {
+        stopQemu();
+        try {
+            Files.deleteIfExists(home.stateFile());
+            Files.deleteIfExists(home.persistedState());
+            if (state.ephemeral()) {
+                deleteTree(home.dir());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void stopQemu() {
         ProcessHandle.of(state.pid()).ifPresent(p -> {
             if (p.info().commandLine().map(c -> c.contains("suture-" + state.name())).orElse(true)) {
                 p.destroy();
@@ -202,12 +240,8 @@ public final class TestVm implements AutoCloseable {
             }
         });
         try {
-            Files.deleteIfExists(home.stateFile());
             Files.deleteIfExists(home.agentSocket());
             Files.deleteIfExists(home.pidFile());
-            if (state.ephemeral()) {
-                deleteTree(home.dir());
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

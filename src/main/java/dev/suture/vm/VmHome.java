@@ -68,6 +68,11 @@ public record VmHome(String name, Path dir) {
         return dir.resolve("qemu.log");
     }
 
+    /** What the guest kept in /var/lib/suture when it was last rebooted; put back at the next boot. */
+    public Path persistedState() {
+        return dir.resolveSibling(name + ".state.tar");
+    }
+
     public Path stateFile() {
         return dir.resolve("vm.json");
     }

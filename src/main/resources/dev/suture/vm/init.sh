@@ -26,6 +26,15 @@ if [ -f /etc/suture/modules ]; then
   done < /etc/suture/modules
 fi
 
+# State a reboot kept (suture vm reboot): Suture's files on the target, such as installed editions.
+if [ -f /suture-state.tar ]; then
+  tar -xf /suture-state.tar -C / && rm -f /suture-state.tar
+fi
+# Installed live patch editions come back at boot, as the systemd unit does on real hosts.
+if [ -x /var/lib/suture/bin/load-editions ]; then
+  /var/lib/suture/bin/load-editions > /dev/console 2>&1
+fi
+
 # Stay up for ever: if the agent dies, start it again; PID 1 must never exit.
 while true; do
   sh /etc/suture/agent.sh

@@ -1,0 +1,47 @@
+package dev.suture.cli;
+
+import dev.suture.patch.ManifestReader;
+import dev.suture.patch.PatchManifest;
+import dev.suture.target.Channel;
+import dev.suture.target.Installer;
+import dev.suture.target.LivepatchState;
+import dev.suture.target.PatchApplier;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code suture install}: keep an edition on a target so it is applied at every boot. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {"Install an edition so it is applied again at boot (systemd unit on hosts, init hook in test VMs);",
+                "applies it now too unless --no-apply. Editions load only on the kernel build they were made for."})
+final class InstallCommand implements Callable<Integer> {
+    @Mixin
+    TargetOption target;
+
+    @Mixin
+    TransitionOptions transition;
+
+    @Option(names = "--no-apply", description = "Only install for future boots; do not apply now.")
+    boolean noApply;
+
+    @Parameters(paramLabel = "PATCH.ko", description = "The module 'suture build' made.")
+    Path module;
+
+    @Override
+    public Integer call() throws Exception {
+        PatchManifest manifest = ManifestReader.read(module);
+        Channel channel = target.channel();
+        PatchApplier applier = new PatchApplier(channel, transition.events());
+        if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
+            applier.apply(module, manifest, transition.policy());
+        } else {
+            applier.preflight(manifest);
+        }
+        new Installer(channel).install(module, manifest);
+        System.err.println(manifest.name() + " is installed on " + channel.describe() + ": it is applied again at boot");
+        return 0;
+    }
+}
