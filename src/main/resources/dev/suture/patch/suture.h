@@ -27,24 +27,26 @@
  * Callbacks run when the update takes effect and when it is taken back (livepatch callbacks, see the
  * kernel's Documentation/livepatch/callbacks.rst). Name them after their definition, like replacements:
  *
- *	static int my_pre(struct klp_object *obj) { ... return 0; }   -- or an error: the patch is refused
- *	SUTURE_PRE_PATCH(my_pre);        before any task runs the new code; nonzero refuses the patch
- *	SUTURE_POST_PATCH(my_post);      once every task runs the new code             void my_post(struct klp_object *)
- *	SUTURE_PRE_UNPATCH(my_leave);    on revert, before tasks start moving back     void my_leave(struct klp_object *)
- *	SUTURE_POST_UNPATCH(my_gone);    once no task runs the new code any more       void my_gone(struct klp_object *)
+ *	static int my_pre(struct klp_object *obj) { ...; return 0; }
+ *	SUTURE_PRE_PATCH(my_pre);       before any task can run the new code; an error return refuses the patch
+ *	SUTURE_POST_PATCH(my_post);     once every task runs the new code
+ *	SUTURE_PRE_UNPATCH(my_leave);   on revert, before tasks start moving back to the old code
+ *	SUTURE_POST_UNPATCH(my_gone);   once no task runs the new code any more
+ *	SUTURE_POST_PATCH_IN(xfs, my_xfs_post);   ... and each as _IN(object, fn): a module's callbacks
  *
- *	SUTURE_PRE_PATCH_IN(xfs, my_xfs_pre);   ... and _IN(object, fn) of each: callbacks for a module
+ * A pre_patch callback is int fn(struct klp_object *obj), the others void fn(struct klp_object *obj); the
+ * compiler checks it at the annotation. Each object has at most one callback of each kind.
  *
  * Callbacks belong to one object (vmlinux, or a module) and run only while it is loaded: for a module that
  * loads after the patch, pre_patch and post_patch run as it loads (a refusing pre_patch then refuses the
  * module), pre_unpatch and post_unpatch as it unloads. Objects run theirs in order, vmlinux first, then
  * modules in the order the file first names them. An object may have callbacks and no replaced function.
- * A refused or failed apply runs post_unpatch of each object whose pre_patch had succeeded, so what a
- * pre_patch sets up, a post_unpatch takes down. So: set up in pre_patch what the new code needs before it
- * runs (memory, a lock, a flag), switch behaviour in post_patch, switch it back in pre_unpatch, and free in
- * post_unpatch what the new code used: by then no task runs it. Callbacks run in process context and may
- * sleep. When a cumulative edition replaces this one, only the new edition's callbacks run: this edition's
- * pre_unpatch and post_unpatch do not, and the new edition takes over whatever state it left.
+ * A refused or failed apply runs post_unpatch of each object whose pre_patch had succeeded: what a pre_patch
+ * sets up, its post_unpatch takes down. Set up in pre_patch what the new code needs before it runs (memory,
+ * a lock, a flag), switch behaviour in post_patch, switch it back in pre_unpatch, and free in post_unpatch
+ * what the new code used: by then no task runs it. Callbacks run in process context and may sleep. When a
+ * cumulative edition replaces this one, only the new edition's callbacks run: this edition's pre_unpatch and
+ * post_unpatch do not, and the new edition takes over whatever state it left.
  *
  * Shadow variables attach new fields to existing kernel objects without changing their layout (the
  * kernel's Documentation/livepatch/shadow-vars.rst): data kept aside, found by the object's address and
@@ -61,16 +63,18 @@
  *	                                       ... made by int ctor(void *obj, void *data, void *ctor_data) on first
  *	                                       use (under a spinlock: ctor must not sleep; nonzero: nothing made)
  *	conn_extra_free(obj)                   frees the object's data, if any
- *	conn_extra_free_all()                  frees the data of every object
+ *	conn_extra_free_all()                  frees conn_extra of every object
  *	conn_extra_free_with(obj, dtor)        ... calling void dtor(void *obj, void *data) first
  *	conn_extra_free_all_with(dtor)         ... for each (under a spinlock: dtor must not sleep)
  *	conn_extra_id                          the id (unsigned long)
  *
  * The id is the 64-bit FNV-1a hash of the name ("conn_extra"), computed by the compiler: stable across builds
- * and editions. A later edition (cumulative or stacked) that declares the same name with the same type shares
- * the data, so it can take over what an earlier edition attached; choose names specific to the fix, since
- * every patch on a machine that uses a name sees the same data. SUTURE_SHADOW_ID(name, type, 0x1234) gives an
- * id explicitly (a number literal), e.g. to share data with a patch built by another tool.
+ * and editions. Every patch on a machine that uses a name sees the same data. A later cumulative edition that
+ * declares the same name with the same type takes over what the edition it replaces attached (whose
+ * post_unpatch does not run, so frees nothing). Stacked editions should not share a name: the first one
+ * reverted would free data the other still uses. Choose names specific to the fix.
+ * SUTURE_SHADOW_ID(name, type, 0x1234) gives an id explicitly (a number literal), e.g. to share data with a
+ * patch built by another tool.
  *
  * Data attached to an object lives until it is freed: free it where the object dies (replace the object's
  * release function if need be), and free what is left in post_unpatch with name_free_all(), so nothing leaks

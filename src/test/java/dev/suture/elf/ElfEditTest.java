@@ -180,6 +180,38 @@ class ElfEditTest {
     }
 
     @Test
+    void sectionGroupsFollowRenumberingAndSymbolMoves() throws IOException {
+        Path grouped = Tools.gcc(dir, "group.s", """
+                \t.section .text.inl,"axG",@progbits,inl,comdat
+                \t.weak inl
+                inl:\tret
+                \t.section .data.inl,"awG",@progbits,inl,comdat
+                \t.quad inl
+                \t.text
+                \t.globl caller
+                caller:\tcall inl
+                """);
+        String before = groupListing(grouped);
+        assertThat(before).contains("COMDAT group section [").contains("[inl]").contains(".text.inl")
+                .contains(".data.inl");
+        ElfFile elf = ElfFile.read(grouped);
+        elf.insertSection(1, Section.create(".note.first", Elf.SHT_NOTE).setAddralign(4));
+        elf.symbols().add(Symbol.undefined("a_local", Elf.STT_NOTYPE, Elf.STB_LOCAL));
+        Path edited = write(elf, "group-edited.o");
+        Readelf.of(edited);
+        // Same members and signature; only the section numbers moved up by one.
+        assertThat(groupListing(edited).replaceAll("\\[\\s*\\d+]", "[n]"))
+                .isEqualTo(before.replaceAll("\\[\\s*\\d+]", "[n]"));
+        assertThat(Readelf.of(edited).relocations).isEqualTo(Readelf.of(grouped).relocations);
+    }
+
+    private static String groupListing(Path file) {
+        Tools.Result result = Tools.run(file.getParent(), "readelf", "-g", "-W", file.toString()).ok();
+        assertThat(result.err()).isEmpty();
+        return result.out();
+    }
+
+    @Test
     void removedFunctionSectionTakesItsRelocationsAndSymbolsAlong() throws IOException {
         String source = Tools.PROGRAM + """
                 __attribute__((used)) static int unused_helper(int x) { return printf("unused %d\\n", x); }

@@ -35,6 +35,7 @@ class StateTransferVmTest {
     private static FunctionFile miscLines;
     private static Path versionKo;
     private static Path miscKo;
+    private static Path miscV2Ko;
     private static Path refuseKo;
     private static Path xfsKo;
 
@@ -45,6 +46,10 @@ class StateTransferVmTest {
         versionKo = build(FunctionFile.read(repo.resolve("examples/state-callbacks/version_state.c")), dir);
         miscLines = FunctionFile.read(repo.resolve("examples/state-shadow/misc_lines.c"));
         miscKo = build(miscLines, dir);
+        // A later cumulative edition of the same fix: same shadow variable, another label on the lines.
+        Path v2 = write(dir, "misc_lines_v2.c", Files.readString(miscLines.path()).replace("suture.line=", "suture.line2="));
+        miscV2Ko = dir.resolve("misc_lines_v2.ko");
+        new PatchBuilder(kernel, System.err).build(FunctionFile.read(v2), miscV2Ko, true);
         refuseKo = build(FunctionFile.read(write(dir, "refuse.c", """
                 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
                 #include <linux/seq_file.h>
@@ -177,6 +182,45 @@ class StateTransferVmTest {
         // The old seq_release closes the held file; nothing of the patch is left to free or to run.
         assertThat(ch.run("kill $(cat /tmp/holder.pid) && rm /tmp/holder.pid /tmp/held").ok()).isTrue();
         assertThat(ch.run("grep -c suture_ /proc/modules").output().strip()).isEqualTo("0");
+        assertThat(vm.problemsSince(before)).extracting(KernelProblem::describe).isEmpty();
+    }
+
+    @Test
+    void aCumulativeEditionDeclaringTheSameShadowTakesOverItsData() throws Exception {
+        Channel ch = vm.channel();
+        TestVm.Snapshot before = vm.snapshot();
+        List<String> devices = ch.run("cat /proc/misc").output().lines().toList();
+        assertThat(devices).hasSizeGreaterThan(3);
+        PatchApplier applier = new PatchApplier(ch, System.err::println);
+        applier.apply(miscKo, ManifestReader.read(miscKo), TIMEOUT);
+        // A reader reads a line under the first edition, waits, then reads the rest under the second.
+        ch.run("rm -f /tmp/go /tmp/first /tmp/rest; sh -c 'echo $$ > /tmp/holder.pid; read -r line; echo \"$line\" > /tmp/first;"
+                + " while [ ! -e /tmp/go ]; do sleep 0.1; done; cat > /tmp/rest; exec sleep 600' < /proc/misc > /dev/null 2>&1 &");
+        assertThat(ch.run("for i in $(seq 50); do [ -s /tmp/first ] && break; sleep 0.1; done; cat /tmp/first")
+                .output().strip()).isEqualTo(devices.get(0) + " suture.line=1");
+
+        clearKernelLog(ch);
+        applier.apply(miscV2Ko, ManifestReader.read(miscV2Ko), TIMEOUT);
+        ch.run("touch /tmp/go");
+        List<String> rest = ch.run("for i in $(seq 50); do [ -e /tmp/rest ] && [ $(wc -l < /tmp/rest) -ge "
+                + (devices.size() - 1) + " ] && break; sleep 0.1; done; cat /tmp/rest").output().lines().toList();
+        assertThat(rest).hasSize(devices.size() - 1);
+        // The lines the new edition showed continue the count the old one kept in the file's field (at most
+        // the line the old code had already buffered keeps the old label).
+        int firstNew = IntStream.range(0, rest.size()).filter(i -> rest.get(i).contains("suture.line2=")).findFirst().orElseThrow();
+        assertThat(firstNew).isLessThanOrEqualTo(1);
+        for (int i = 0; i < rest.size(); i++) {
+            String label = i < firstNew ? " suture.line=" : " suture.line2=";
+            assertThat(rest.get(i)).isEqualTo(devices.get(i + 1) + label + (i + 2));
+        }
+        // The replaced edition's callbacks do not run: it freed nothing.
+        assertThat(kernelLog(ch)).noneMatch(l -> l.startsWith("suture_misc_lines: post_unpatch"));
+
+        applier.revert("suture_misc_lines_v2", TIMEOUT);
+        assertThat(kernelLog(ch)).contains("suture_misc_lines_v2: post_unpatch: freed the line counts of 1 open /proc/misc files");
+        assertThat(ch.run("grep -c suture_ /proc/modules").output().strip()).isEqualTo("0");
+        assertThat(ch.run("kill $(cat /tmp/holder.pid) && rm /tmp/holder.pid /tmp/first /tmp/rest /tmp/go").ok()).isTrue();
+        assertThat(ch.run("cat /proc/misc").output().lines().toList()).isEqualTo(devices);
         assertThat(vm.problemsSince(before)).extracting(KernelProblem::describe).isEmpty();
     }
 
