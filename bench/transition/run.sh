@@ -63,9 +63,9 @@ printf '%-24s %10s %10s %5s\n' MEASURE MEAN MAX RUNS
 awk -F'\t' '{printf "%-24s %10s %10s %5s\n", $1, $2, $3, $4}' "$work/summary.tsv"
 awk -F'\t' -v OFS='' 'BEGIN{print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"300\" font-family=\"sans-serif\" font-size=\"12\">"}
   {v[NR]=$2; k[NR]=$1; if ($2>max) max=$2}
-  END {for (i=1;i<=NR;i++) {h=int(220*v[i]/max); x=20+i*85-85;
+  END {for (i=1;i<=NR;i++) {h=int(220*log(1+v[i])/log(1+max)); x=20+i*85-85;
         print "<rect x=\"",x,"\" y=\"",250-h,"\" width=\"60\" height=\"",h,"\" fill=\"#4a7\"/>";
         print "<text x=\"",x,"\" y=\"",245-h,"\">",v[i],"</text>";
         print "<text x=\"",x,"\" y=\"270\" font-size=\"9\">",k[i],"</text>"}
-       print "<text x=\"20\" y=\"292\">means (s, us, ns as named; linear scale per chart max)</text></svg>"}' \
+       print "<text x=\"20\" y=\"292\">means in the unit each name gives (s, us, ns); logarithmic heights</text></svg>"}' \
   "$work/summary.tsv" > "$here/results.svg"
