@@ -2,12 +2,9 @@ package dev.suture.cli;
 
 import dev.suture.vm.TestVm;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code suture vm run}: boot, run one command, report, and leave nothing running. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -18,12 +15,8 @@ final class VmRunCommand implements Callable<Integer> {
     @Mixin
     VmOptions options;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long CMD may run (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command to run in the VM.")
-    List<String> command;
+    @Mixin
+    GuestCommand guest;
 
     @Override
     public Integer call() throws Exception {
@@ -33,7 +26,7 @@ final class VmRunCommand implements Callable<Integer> {
         Thread cleanup = new Thread(vm::stop, "suture-vm-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return VmSession.runReported(vm, command, Duration.ofSeconds(timeoutSeconds));
+            return VmSession.runReported(vm, guest.command, guest.timeout());
         } finally {
             vm.stop();
             Runtime.getRuntime().removeShutdownHook(cleanup);
