@@ -65,6 +65,12 @@ final class BuildCommand implements Callable<Integer> {
         for (var f : result.manifest().functions()) {
             System.err.printf("  replaces %s %s (position %d) with %s%n", f.object(), f.name(), f.position(), f.replacement());
         }
+        for (var c : file.callbacks()) {
+            System.err.printf("  %s callback for %s: %s%n", c.kind().field(), c.object(), c.function());
+        }
+        for (var sh : file.shadows()) {
+            System.err.printf("  shadow variable %s (%s), id 0x%x%n", sh.name(), sh.type(), sh.id());
+        }
         for (var s : result.livepatchSymbols()) {
             System.err.printf("  livepatch resolves %s in %s (position %d, %d relocation%s)%n", s.name(), s.object(),
                     s.position(), s.relocations(), s.relocations() == 1 ? "" : "s");
