@@ -155,6 +155,19 @@ class FunctionFileBuildTest {
     }
 
     @Test
+    void aReplacementThatDoesNotExistIsReportedAtItsAnnotation() throws Exception {
+        Path fix = write("missing.c", """
+                #include "suture.h"
+
+                SUTURE_REPLACE(cmdline_proc_show, no_such_function);
+                """);
+        assertThatThrownBy(() -> build(fix))
+                .isInstanceOf(SutureException.class)
+                .hasMessageContaining(fix + ":3: error")
+                .hasMessageContaining("no_such_function");
+    }
+
+    @Test
     void referenceToASymbolNoObjectHasIsRefused() throws Exception {
         Path fix = write("ghost.c", """
                 #include <linux/seq_file.h>
