@@ -10,12 +10,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Whole-tree chores on cache directories; symbolic links are treated as links, never followed. */
-final class FileTrees {
+public final class FileTrees {
     private FileTrees() {
     }
 
     /** Deletes the tree; a missing tree is fine. */
-    static void delete(Path root) throws IOException {
+    public static void delete(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

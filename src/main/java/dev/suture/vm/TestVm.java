@@ -2,6 +2,7 @@ package dev.suture.vm;
 
 import dev.suture.Json;
 import dev.suture.SutureException;
+import dev.suture.kernel.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -12,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A test VM booted from a target kernel under QEMU, reachable through its {@link AgentChannel}.
@@ -80,12 +79,12 @@ public final class TestVm implements AutoCloseable {
             throw new SutureException("VM '" + spec.name() + "' is already running",
                     "use it, or stop it first with 'suture vm stop --name " + spec.name() + "'");
         }
-        deleteTree(home.dir());
+        FileTrees.delete(home.dir());
         Files.createDirectories(home.dir());
         try (var out = Files.newOutputStream(home.initramfs())) {
             InitramfsBuilder.build(spec, home.persistedState(), out);
         } catch (RuntimeException | IOException e) {
-            deleteTree(home.dir());
+            FileTrees.delete(home.dir());
             throw e;
         }
         Qemu.Accelerator accel = Qemu.accelerator();
@@ -96,7 +95,7 @@ public final class TestVm implements AutoCloseable {
         try {
             pid = launch(spec, home, accel, background);
         } catch (RuntimeException | IOException e) {
-            deleteTree(home.dir());
+            FileTrees.delete(home.dir());
             throw e;
         }
         VmState provisional = new VmState(spec.name(), spec.kernel().info().release(), pid, accel, Instant.now(),
@@ -221,7 +220,7 @@ public final class TestVm implements AutoCloseable {
             Files.deleteIfExists(home.stateFile());
             Files.deleteIfExists(home.persistedState());
             if (state.ephemeral()) {
-                deleteTree(home.dir());
+                FileTrees.delete(home.dir());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -313,17 +312,6 @@ public final class TestVm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SutureException("interrupted", null, e);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
