@@ -23,12 +23,8 @@ public sealed interface TransitionEvent {
 
     record Predicted(String patch, List<Blocker> blockers) implements TransitionEvent {
         public String describe() {
-            StringBuilder s = new StringBuilder(patch + ": " + blockers.size()
-                    + " task(s) sit in functions the patch replaces and will hold the transition until they leave:");
-            for (Blocker b : blockers) {
-                s.append("\n  ").append(b.describe());
-            }
-            return s.toString();
+            return Blocker.listed(patch + ": " + blockers.size()
+                    + " task(s) sit in functions the patch replaces and will hold the transition until they leave:", blockers);
         }
     }
 
@@ -52,12 +48,8 @@ public sealed interface TransitionEvent {
 
     record Blocked(String patch, List<Blocker> blockers, double seconds) implements TransitionEvent {
         public String describe() {
-            StringBuilder s = new StringBuilder(String.format("%s: %d task(s) still on the other code after %.1f s:",
-                    patch, blockers.size(), seconds));
-            for (Blocker b : blockers) {
-                s.append("\n  ").append(b.describe());
-            }
-            return s.toString();
+            return Blocker.listed(String.format("%s: %d task(s) still on the other code after %.1f s:",
+                    patch, blockers.size(), seconds), blockers);
         }
     }
 
@@ -78,11 +70,7 @@ public sealed interface TransitionEvent {
 
     record TimedOut(String patch, List<Blocker> blockers, String action) implements TransitionEvent {
         public String describe() {
-            StringBuilder s = new StringBuilder(patch + ": transition timed out; " + action + "; blocking tasks:");
-            for (Blocker b : blockers) {
-                s.append("\n  ").append(b.describe());
-            }
-            return s.toString();
+            return Blocker.listed(patch + ": transition timed out; " + action + "; blocking tasks:", blockers);
         }
     }
 
@@ -101,6 +89,15 @@ public sealed interface TransitionEvent {
 
     /** A task that has not switched yet, and the replaced function it sits in (if it sits in one). */
     record Blocker(int pid, int tid, String comm, String function, boolean kernelThread) {
+        /** A heading followed by one indented line per task. */
+        static String listed(String heading, List<Blocker> blockers) {
+            StringBuilder s = new StringBuilder(heading);
+            for (Blocker b : blockers) {
+                s.append("\n  ").append(b.describe());
+            }
+            return s.toString();
+        }
+
         public String describe() {
             return String.format("%s (pid %d%s)%s: %s", comm, pid, tid == pid ? "" : ", tid " + tid,
                     kernelThread ? " kernel thread" : "",
