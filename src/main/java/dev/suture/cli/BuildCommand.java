@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code suture build}: a fix into a livepatch module for one exact kernel. */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Build a livepatch module from a function file (replacement functions in C with",
-                "SUTURE_REPLACE annotations; see suture.h) for one exact target kernel."})
+        description = {"Build a livepatch module for one exact target kernel from a fix: a function file",
+                "(replacement functions in C with SUTURE_REPLACE annotations; see suture.h) or a unified diff",
+                "against the kernel's source (.diff or .patch, git format-patch mail too)."})
 final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-k", "--kernel"}, paramLabel = "RELEASE",
             description = "Target kernel release (default: the newest cloud-amd64; fetched if not cached).")
@@ -35,7 +36,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Parameters(paramLabel = "FIX.c", description = "The function file.")
+    @Option(names = "--explain", description = "Diff mode: print the decision for every function and object of the touched units.")
+    boolean explain;
+
+    @Parameters(paramLabel = "FIX", description = "The function file (.c) or source diff (.diff, .patch).")
     Path fix;
 
     /** The JSON form of a finished build. */
@@ -47,8 +51,12 @@ final class BuildCommand implements Callable<Integer> {
         if (!Files.isRegularFile(fix)) {
             throw new SutureException("no such fix: " + fix, "give the path of a function file (.c)");
         }
+        if (DiffBuild.isDiff(fix)) {
+            return new DiffBuild(kernel, output, cumulative, json, explain).run(fix);
+        }
         if (!fix.toString().endsWith(".c")) {
-            throw new SutureException(fix + " is not a function file (.c)", "write the fix as replacement functions in a .c file");
+            throw new SutureException(fix + " is neither a function file (.c) nor a source diff (.diff, .patch)",
+                    "write the fix as replacement functions in a .c file, or give a unified diff of the kernel source");
         }
         long start = System.nanoTime();
         FunctionFile file = FunctionFile.read(fix);

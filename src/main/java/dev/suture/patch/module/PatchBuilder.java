@@ -8,7 +8,6 @@ import dev.suture.kernel.KernelCache;
 import dev.suture.kernel.KernelExports;
 import dev.suture.kernel.KernelSymbol;
 import dev.suture.kernel.KernelSymbols;
-import dev.suture.kernel.ModuleIndex;
 import dev.suture.kernel.OriginalCode;
 import dev.suture.patch.PatchManifest;
 import dev.suture.patch.source.Callback;
@@ -39,12 +38,12 @@ public final class PatchBuilder {
 
     private final CachedKernel kernel;
     private final PrintStream log;
-    private final Map<String, Path> outOfTreeModules = new LinkedHashMap<>();
-    private KernelSymbols vmlinux;
+    private final KernelObjects kernelObjects;
 
     public PatchBuilder(CachedKernel kernel, PrintStream log) {
         this.kernel = kernel;
         this.log = log;
+        this.kernelObjects = new KernelObjects(kernel);
     }
 
     /**
@@ -52,10 +51,7 @@ public final class PatchBuilder {
      * targets, supplies the symbols that the kernel's own modules tree does not have.
      */
     public PatchBuilder withModuleFile(Path ko) {
-        if (!Files.isRegularFile(ko)) {
-            throw new SutureException("no such module file: " + ko, "give the .ko that runs on the target");
-        }
-        outOfTreeModules.put(ModuleIndex.nameOf(ko.getFileName().toString()), ko);
+        kernelObjects.addModuleFile(ko);
         return this;
     }
 
@@ -118,7 +114,7 @@ public final class PatchBuilder {
      * Debug info is most of a module built with the kernel's flags and is never loaded; without it the patch
      * travels to its targets an order of magnitude smaller.
      */
-    private static void dropDebugInfo(ElfFile ko) {
+    static void dropDebugInfo(ElfFile ko) {
         // Relocations first: debug sections refer to each other's section symbols.
         for (String prefix : List.of(".rela.debug_", ".debug_")) {
             for (var section : new ArrayList<>(ko.sections())) {
@@ -168,31 +164,25 @@ public final class PatchBuilder {
     }
 
     private KernelSymbols symbolsOf(String object) {
-        if (Replacement.VMLINUX.equals(object)) {
-            return vmlinux();
-        }
-        Path outOfTree = outOfTreeModules.get(object);
-        if (outOfTree != null) {
-            return KernelSymbols.ofModule(object, outOfTree);
-        }
-        ModuleIndex index = ModuleIndex.load(kernel.modulesDir());
-        if (!index.contains(object)) {
-            throw new SutureException("the target kernel has no module '" + object + "'",
-                    "name vmlinux or a module of " + kernel.info().release()
-                            + ", or give an out-of-tree module's file with --with-module PATH.ko");
-        }
-        return KernelSymbols.ofModule(object, kernel.modulesDir().resolve(index.pathOf(object)));
+        return kernelObjects.of(object);
     }
 
     private KernelSymbols vmlinux() {
-        if (vmlinux == null) {
-            vmlinux = KernelSymbols.ofVmlinux(kernel.vmlinux());
-        }
-        return vmlinux;
+        return kernelObjects.vmlinux();
     }
 
     private static void prepare(Path dir, String name, FunctionFile fix, List<Replacement> replacements,
                                 PatchManifest manifest) throws IOException {
+        freshDirectory(dir);
+        try (InputStream header = PatchBuilder.class.getResourceAsStream("/dev/suture/patch/suture.h")) {
+            Files.copy(header, dir.resolve("suture.h"));
+        }
+        Files.writeString(dir.resolve("Kbuild"), "obj-m := " + name + ".o\nccflags-y := -I$(src)\n");
+        Files.writeString(dir.resolve(name + ".c"), GlueSource.generate(fix.path(), replacements, fix.callbacks(), manifest));
+    }
+
+    /** An empty build directory, whatever an earlier build left there. */
+    static void freshDirectory(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -201,14 +191,9 @@ public final class PatchBuilder {
             }
         }
         Files.createDirectories(dir);
-        try (InputStream header = PatchBuilder.class.getResourceAsStream("/dev/suture/patch/suture.h")) {
-            Files.copy(header, dir.resolve("suture.h"));
-        }
-        Files.writeString(dir.resolve("Kbuild"), "obj-m := " + name + ".o\nccflags-y := -I$(src)\n");
-        Files.writeString(dir.resolve(name + ".c"), GlueSource.generate(fix.path(), replacements, fix.callbacks(), manifest));
     }
 
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

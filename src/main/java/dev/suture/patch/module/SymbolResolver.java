@@ -37,9 +37,21 @@ final class SymbolResolver {
     /** The kernel's originals of the functions the fix replaces. */
     private final List<KernelSymbol> replaced;
     private final String fixName;
+    private final Map<String, Resolution.Livepatch> decided;
 
     SymbolResolver(KernelExports exports, KernelSymbols vmlinux, Map<String, KernelSymbols> patchedModules,
                    List<SymbolChoice> choices, List<KernelSymbol> replaced, String fixName) {
+        this(exports, vmlinux, patchedModules, choices, replaced, fixName, Map.of());
+    }
+
+    /**
+     * @param decided names already resolved by whoever made the object (placeholders for a unit's own static
+     *                symbols, whose object and position are known exactly)
+     */
+    SymbolResolver(KernelExports exports, KernelSymbols vmlinux, Map<String, KernelSymbols> patchedModules,
+                   List<SymbolChoice> choices, List<KernelSymbol> replaced, String fixName,
+                   Map<String, Resolution.Livepatch> decided) {
+        this.decided = decided;
         this.exports = exports;
         this.vmlinux = vmlinux;
         this.patchedModules = patchedModules;
@@ -49,6 +61,10 @@ final class SymbolResolver {
     }
 
     Resolution resolve(String name) {
+        Resolution.Livepatch known = decided.get(name);
+        if (known != null) {
+            return known;
+        }
         // A symbol of a patched module goes through livepatch even if exported, so the patch never forces that
         // module to load first; it is resolved when the module arrives.
         for (KernelSymbols module : patchedModules.values()) {

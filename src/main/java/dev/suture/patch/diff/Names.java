@@ -1,0 +1,36 @@
+package dev.suture.patch.diff;
+
+import java.util.regex.Pattern;
+
+/**
+ * How symbol and section names correspond between two compilations of a unit. GCC numbers what it makes up:
+ * static locals ({@code count.12}), clones ({@code foo.isra.0}, {@code foo.constprop.1}, {@code foo.part.0})
+ * and string or constant pools; the numbers shift when unrelated code changes, the rest of the name does not.
+ */
+public final class Names {
+    private static final Pattern NUMBER_PART = Pattern.compile("\\.\\d+(?=\\.|$)");
+    private static final Pattern COLD = Pattern.compile("\\.cold(\\.\\d+)?$");
+
+    private Names() {
+    }
+
+    /** The name without GCC's numbering: {@code count.12} → {@code count}, {@code f.isra.0} → {@code f.isra}. */
+    public static String correlated(String name) {
+        return NUMBER_PART.matcher(name).replaceAll("");
+    }
+
+    /** A section name without the numbering of the symbol it is named after. */
+    public static String correlatedSection(String name) {
+        return correlated(name);
+    }
+
+    /** The function a {@code .cold} part was split from, or the name itself. */
+    public static String owner(String name) {
+        return COLD.matcher(name).replaceAll("");
+    }
+
+    /** Whether the name is a compiler-split cold part of another function. */
+    public static boolean isColdPart(String name) {
+        return COLD.matcher(name).find();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.suture.patch.diff;
+
+import dev.suture.elf.Elf;
+import dev.suture.elf.ElfFile;
+import dev.suture.elf.Relocation;
+import dev.suture.elf.RelocationSection;
+import dev.suture.elf.Section;
+import dev.suture.elf.Symbol;
+import dev.suture.elf.X86_64Relocations;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One compiled unit ({@code -ffunction-sections -fdata-sections}) seen as entities — its functions and data
+ * objects, each a byte range of a section with the relocations inside it — and what each relocation points
+ * at, in terms that stay the same between two compilations of slightly different source: an entity by its
+ * correlation key, the text of a string literal, or an external symbol by name.
+ */
+public final class ObjectIndex {
+    private final ElfFile elf;
+    private final List<Entity> entities = new ArrayList<>();
+    private final Map<String, Entity> byKey = new LinkedHashMap<>();
+    private final Map<Integer, List<Entity>> bySection = new HashMap<>();
+    private final Map<Integer, Entity> bySymbol = new HashMap<>();
+    private final Map<Integer, List<Relocation>> relocations = new HashMap<>();
+
+    /** A function or data object of the unit. {@code key} correlates it across compilations. */
+    public record Entity(String name, String key, int symbol, int section, long start, long size, boolean function,
+                         boolean global) {
+        /** The function a compiler-split part ({@code foo.cold}) belongs to, or its own name. */
+        public String owner() {
+            return Names.owner(name);
+        }
+    }
+
+    /** What a relocation refers to. */
+    public sealed interface Target {
+        /** A symbol the unit does not define. */
+        record External(String name, long addend) implements Target {
+        }
+
+        /** A place inside one of the unit's entities. */
+        record InEntity(Entity entity, long offset) implements Target {
+        }
+
+        /** Bytes of a section no entity covers: string literals, constant pools, anonymous tables. */
+        record Anonymous(int section, long offset) implements Target {
+        }
+    }
+
+    public ObjectIndex(ElfFile elf) {
+        this.elf = elf;
+        Map<String, Integer> occurrences = new HashMap<>();
+        List<Symbol> symbols = elf.symbols().list();
+        for (int i = 1; i < symbols.size(); i++) {
+            Symbol s = symbols.get(i);
+            boolean function = s.type() == Elf.STT_FUNC;
+            if ((!function && s.type() != Elf.STT_OBJECT) || s.isUndefined() || s.sectionIndex() <= 0
+                    || s.sectionIndex() >= elf.sectionCount() || s.name().isEmpty()) {
+                continue;
+            }
+            String base = Names.correlated(s.name());
+            int n = occurrences.merge(base, 1, Integer::sum) - 1;
+            String key = n == 0 ? base : base + "#" + n;
+            Entity e = new Entity(s.name(), key, i, s.sectionIndex(), s.value(), s.size(), function, !s.isLocal());
+            entities.add(e);
+            byKey.put(key, e);
+            bySymbol.put(i, e);
+            bySection.computeIfAbsent(s.sectionIndex(), k -> new ArrayList<>()).add(e);
+        }
+        bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
+        for (RelocationSection rela : elf.relocationSections()) {
+            relocations.put(elf.indexOf(rela.target()), rela.list());
+        }
+    }
+
+    public ElfFile elf() {
+        return elf;
+    }
+
+    public List<Entity> entities() {
+        return entities;
+    }
+
+    public Optional<Entity> byKey(String key) {
+        return Optional.ofNullable(byKey.get(key));
+    }
+
+    public Section section(int index) {
+        return elf.section(index);
+    }
+
+    public String sectionName(Entity e) {
+        return elf.section(e.section()).name();
+    }
+
+    /** All relocations of a section (empty when it has none), in file order. */
+    public List<Relocation> relocationsOf(int section) {
+        return relocations.getOrDefault(section, List.of());
+    }
+
+    /** The relocations inside an entity, in offset order. */
+    public List<Relocation> relocationsIn(Entity e) {
+        return relocationsOf(e.section()).stream()
+                .filter(r -> r.offset() >= e.start() && r.offset() < e.start() + e.size())
+                .sorted(Comparator.comparingLong(Relocation::offset)).toList();
+    }
+
+    /** The entity's bytes (zeros for NOBITS data). */
+    public byte[] bytes(Entity e) {
+        Section s = elf.section(e.section());
+        if (s.isNoBits()) {
+            return new byte[(int) e.size()];
+        }
+        byte[] all = s.data();
+        int from = (int) Math.min(e.start(), all.length);
+        int to = (int) Math.min(e.start() + e.size(), all.length);
+        return java.util.Arrays.copyOfRange(all, from, to);
+    }
+
+    /** What a relocation of section {@code section} points at. */
+    public Target target(Relocation r) {
+        Symbol s = elf.symbols().get(r.symbol());
+        if (s.isUndefined()) {
+            return new Target.External(s.name(), r.addend());
+        }
+        if (s.type() != Elf.STT_SECTION) {
+            Optional<Entity> e = entityAtSymbol(r.symbol());
+            if (e.isPresent()) {
+                return new Target.InEntity(e.get(), r.addend());
+            }
+        }
+        int section = s.sectionIndex();
+        long offset = s.value() + r.addend();
+        Entity within = entityAt(section, offset, bias(r));
+        return within != null ? new Target.InEntity(within, offset - within.start()) : new Target.Anonymous(section, offset);
+    }
+
+    /**
+     * A stable description of a relocation's target for comparing two compilations: names and keys instead
+     * of symbol and section indexes, string contents instead of offsets into a merged string section.
+     */
+    public String describe(Relocation r) {
+        String type = X86_64Relocations.name(r.type());
+        return type + " " + switch (target(r)) {
+            case Target.External x -> x.name() + signed(x.addend());
+            case Target.InEntity in -> in.entity().key() + signed(in.offset());
+            case Target.Anonymous a -> anonymous(a, bias(r));
+        };
+    }
+
+    private String anonymous(Target.Anonymous a, long bias) {
+        Section s = elf.section(a.section());
+        if (s.hasFlags(Elf.SHF_STRINGS) && !s.isNoBits()) {
+            long at = a.offset() + bias;
+            return "\"" + escaped(cString(s.data(), (int) at)) + "\"" + signed(-bias);
+        }
+        if (s.hasFlags(Elf.SHF_MERGE) && s.entsize() > 0 && !s.isNoBits()) {
+            long at = a.offset() + bias;
+            byte[] data = s.data();
+            int from = (int) Math.max(0, Math.min(at, data.length));
+            int to = (int) Math.min(data.length, from + s.entsize());
+            return "const:" + java.util.HexFormat.of().formatHex(data, from, to) + signed(-bias);
+        }
+        return Names.correlatedSection(s.name()) + signed(a.offset());
+    }
+
+    /** How far a PC-relative field's addend sits before the byte it means (the field is usually last). */
+    static long bias(Relocation r) {
+        return switch (r.type()) {
+            case X86_64Relocations.R_X86_64_PC32, X86_64Relocations.R_X86_64_PLT32, X86_64Relocations.R_X86_64_GOTPCREL,
+                 X86_64Relocations.R_X86_64_GOTPCRELX, X86_64Relocations.R_X86_64_REX_GOTPCRELX -> 4;
+            default -> 0;
+        };
+    }
+
+    private Optional<Entity> entityAtSymbol(int symbol) {
+        return Optional.ofNullable(bySymbol.get(symbol));
+    }
+
+    /** The entity of a section that a reference at {@code offset} (with its bias) means, or null. */
+    public Entity entityAt(int section, long offset, long bias) {
+        List<Entity> in = bySection.getOrDefault(section, List.of());
+        for (long probe : new long[] {offset + bias, offset}) {
+            for (Entity e : in) {
+                if (probe >= e.start() && probe < e.start() + Math.max(1, e.size())) {
+                    return e;
+                }
+            }
+        }
+        // With -ffunction-sections and -fdata-sections a section usually holds one entity; an instruction whose
+        // field is followed by an immediate puts the addend a few bytes further off.
+        if (in.size() == 1 && offset + bias >= -8 && offset <= in.getFirst().start() + in.getFirst().size() + 8) {
+            return in.getFirst();
+        }
+        return null;
+    }
+
+    /** The entities of a section, by start. */
+    public List<Entity> entitiesIn(int section) {
+        return bySection.getOrDefault(section, List.of());
+    }
+
+    static String cString(byte[] data, int at) {
+        if (at < 0 || at >= data.length) {
+            return "<" + at + ">";
+        }
+        int end = at;
+        while (end < data.length && data[end] != 0) {
+            end++;
+        }
+        return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A string literal as C would write it, so reasons stay on one line. */
+    static String escaped(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String signed(long v) {
+        return v == 0 ? "" : v > 0 ? "+" + v : Long.toString(v);
+    }
+}

@@ -1,0 +1,268 @@
+package dev.suture.patch.module;
+
+import dev.suture.SutureException;
+import dev.suture.elf.ElfFile;
+import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.DebianPackageIndex;
+import dev.suture.kernel.Kbuild;
+import dev.suture.kernel.KernelCache;
+import dev.suture.kernel.KernelExports;
+import dev.suture.kernel.KernelSource;
+import dev.suture.kernel.KernelSymbol;
+import dev.suture.kernel.KernelSymbols;
+import dev.suture.kernel.OriginalCode;
+import dev.suture.kernel.Progress;
+import dev.suture.kernel.SourceTree;
+import dev.suture.kernel.SpecialSectionLayout;
+import dev.suture.kernel.UnitCompiler;
+import dev.suture.patch.PatchManifest;
+import dev.suture.patch.diff.ObjectDiff;
+import dev.suture.patch.diff.ObjectIndex;
+import dev.suture.patch.safety.Refusal;
+import dev.suture.patch.safety.SafetyRules;
+import dev.suture.patch.safety.SourceChange;
+import dev.suture.patch.source.LineMap;
+import dev.suture.patch.source.PatchedFile;
+import dev.suture.patch.source.PatchedTree;
+import dev.suture.patch.source.Replacement;
+import dev.suture.patch.source.SourceDiff;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a patch module from a source diff: compiles each touched unit of the target's exact source twice
+ * (pristine and patched), compares the objects function by function, applies the safety rules, cuts the
+ * changed functions out of the patched objects with what they need, and links them with the livepatch glue
+ * by kbuild; what the module loader cannot resolve becomes livepatch relocations, as for function files.
+ */
+public final class DiffPatchBuilder {
+    private final CachedKernel kernel;
+    private final PrintStream log;
+    private final KernelObjects kernelObjects;
+
+    public DiffPatchBuilder(CachedKernel kernel, PrintStream log) {
+        this.kernel = kernel;
+        this.log = log;
+        this.kernelObjects = new KernelObjects(kernel);
+    }
+
+    /** A file of the fix: its path in the tree, both texts, and how lines moved. */
+    public record FixFile(String path, String original, String patched, ObjectDiff.LineShift lines,
+                          java.util.SortedSet<Integer> removedLines, java.util.SortedSet<Integer> addedLines) {
+        SourceChange asChange() {
+            return new SourceChange(path, original, patched, removedLines, addedLines);
+        }
+    }
+
+    /** One unit's outcome: where it is linked, and the decision for each function and object. */
+    public record UnitResult(String unit, String object, List<ObjectDiff.Decision> decisions) {
+    }
+
+    /** The result: the module (null when only explaining), its manifest, the unit decisions, and klp symbols. */
+    public record Result(Path module, PatchManifest manifest, List<UnitResult> units,
+                         List<KlpConverter.Converted> livepatchSymbols, List<String> notes) {
+    }
+
+    /** Thrown when the safety rules refuse: every refusal, and the per-unit decisions for {@code --explain}. */
+    public static final class Refused extends SutureException {
+        private final List<Refusal> refusals;
+        private final List<UnitResult> units;
+
+        Refused(List<Refusal> refusals, List<UnitResult> units) {
+            super("the fix cannot be live-patched safely:\n" + refusals.stream().map(r -> "  " + r.describe())
+                    .collect(Collectors.joining("\n")), refusals.getFirst().remedy());
+            this.refusals = refusals;
+            this.units = units;
+        }
+
+        public List<Refusal> refusals() {
+            return refusals;
+        }
+
+        public List<UnitResult> units() {
+            return units;
+        }
+    }
+
+    /** Builds from a parsed diff: applies it (in memory) to the kernel's exact source, then builds. */
+    public Result build(Path fixPath, SourceDiff diff, Path output, boolean cumulative) throws IOException {
+        SourceTree tree = sourceTree();
+        PatchedTree applied = diff.apply(tree);
+        List<FixFile> files = new ArrayList<>();
+        for (PatchedFile f : applied.files()) {
+            LineMap map = f.lines();
+            files.add(new FixFile(f.path(), f.original(), f.patched(),
+                    (from, to) -> map != null && map.patchedLine(from).orElse(-1) == to && from != to,
+                    map == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(map.changedOriginalLines()),
+                    map == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(map.changedPatchedLines())));
+        }
+        return build(fixPath.getFileName().toString(), Files.readString(fixPath, java.nio.charset.StandardCharsets.ISO_8859_1),
+                files, output, cumulative);
+    }
+
+    private SourceTree sourceTree() {
+        return KernelSource.find(kernel).orElseGet(() ->
+                new KernelSource(DebianPackageIndex.system(), Progress.to(log)).prepare(kernel));
+    }
+
+    public Result build(String fixName, String fixText, List<FixFile> files, Path output, boolean cumulative)
+            throws IOException {
+        List<String> units = new ArrayList<>();
+        Map<String, String> replaced = new LinkedHashMap<>();
+        for (FixFile f : files) {
+            if (f.original() == null) {
+                throw new SutureException("the fix adds the file " + f.path() + ", which the running kernel was not built with",
+                        "put new code into an existing file of the kernel");
+            }
+            if (f.patched() == null) {
+                throw new SutureException("the fix deletes the file " + f.path(), "a live patch can change code, not remove a file");
+            }
+            if (f.path().endsWith(".c")) {
+                units.add(f.path());
+            } else if (!f.path().endsWith(".h")) {
+                throw new SutureException("the fix changes " + f.path() + ", which is neither C source nor a header",
+                        "leave build files and documentation out of a live patch");
+            }
+            replaced.put(f.path(), f.patched());
+        }
+        if (units.isEmpty()) {
+            throw new SutureException("the fix changes only headers (" + String.join(", ", replaced.keySet())
+                    + "), and finding the units that include them is not supported yet",
+                    "add to the diff a trivial change (a comment) to each .c file whose code the header change must reach");
+        }
+        SourceTree tree = sourceTree();
+        Path dir = KernelCache.sutureCacheDir().resolve("builds")
+                .resolve(PatchBuilder.moduleName(Path.of(fixName)) + "-" + kernel.info().release());
+        PatchBuilder.freshDirectory(dir);
+        log.printf("compiling %s, original and patched, against %s%n", String.join(", ", units), kernel.info().release());
+        List<UnitCompiler.Compiled>[] compiled = compileBoth(tree, units, replaced, dir);
+        SpecialSectionLayout layout = SpecialSectionLayout.of(kernel);
+
+        KernelExports exports = KernelExports.of(kernel);
+        List<UnitResult> results = new ArrayList<>();
+        List<SafetyRules.UnitReview> reviews = new ArrayList<>();
+        List<UnitWork> work = new ArrayList<>();
+        for (int i = 0; i < units.size(); i++) {
+            UnitCompiler.Compiled o = compiled[0].get(i);
+            UnitCompiler.Compiled p = compiled[1].get(i);
+            FixFile file = files.stream().filter(f -> f.path().equals(o.unit())).findFirst().orElseThrow();
+            ObjectIndex original = new ObjectIndex(ElfFile.read(Files.readAllBytes(o.object())));
+            ObjectIndex patched = new ObjectIndex(ElfFile.read(Files.readAllBytes(p.object())));
+            ObjectDiff diff = new ObjectDiff(original, patched, layout, file.lines());
+            List<ObjectDiff.Decision> decisions = diff.decide();
+            String object = o.module().orElse(Replacement.VMLINUX);
+            KernelSymbols symbols = kernelObjects.of(object);
+            UnitSymbols unitSymbols = new UnitSymbols(symbols, o.unit(), original);
+            results.add(new UnitResult(o.unit(), object, decisions));
+            reviews.add(new SafetyRules.UnitReview(file.asChange(), decisions, original, patched,
+                    e -> unitSymbols.find(e).map(symbols::traceable).orElse(false), o.symbolVersions(), p.symbolVersions()));
+            work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
+        }
+        List<Refusal> refusals = SafetyRules.review(files.stream().map(FixFile::asChange).toList(), reviews);
+        if (!refusals.isEmpty()) {
+            throw new Refused(refusals, results);
+        }
+        boolean anyChange = results.stream().flatMap(u -> u.decisions().stream())
+                .anyMatch(d -> d.function() && d.change() == ObjectDiff.Change.CHANGED);
+        if (!anyChange) {
+            throw new SutureException("the fix changes no function's code in " + String.join(", ", units)
+                    + " (comments, unused code or only moved lines)", "nothing needs live-patching; see --explain for each function");
+        }
+
+        List<String> notes = new ArrayList<>();
+        List<Replacement> replacements = new ArrayList<>();
+        List<PatchManifest.Function> functions = new ArrayList<>();
+        Map<String, SymbolResolver.Resolution.Livepatch> placeholders = new LinkedHashMap<>();
+        Map<String, KernelSymbols> patchedModules = new LinkedHashMap<>();
+        List<KernelSymbol> originals = new ArrayList<>();
+        StringBuilder kbuildObjects = new StringBuilder();
+        for (int i = 0; i < work.size(); i++) {
+            UnitWork w = work.get(i);
+            PatchObjectExtractor.Extracted x = new PatchObjectExtractor(w.patched(), w.diff(), w.decisions(), w.symbols(),
+                    name -> exports.exporter(name).filter(KernelExports.VMLINUX::equals).isPresent(), "__suture" + i + "_").extract();
+            Files.write(dir.resolve("suture_unit" + i + ".o_shipped"), x.object());
+            // modpost reads each object's .cmd file for the CRCs of what it exports; the cut-down unit exports nothing.
+            Files.writeString(dir.resolve(".suture_unit" + i + ".o.cmd"), "# extracted by suture from " + w.unit() + "\n");
+            kbuildObjects.append(" suture_unit").append(i).append(".o");
+            placeholders.putAll(x.placeholders());
+            notes.addAll(x.droppedEntries());
+            if (!Replacement.VMLINUX.equals(w.symbols().object())) {
+                patchedModules.put(w.symbols().object(), w.symbols().kernel());
+            }
+            for (PatchObjectExtractor.Replaced r : x.replaced()) {
+                KernelSymbol k = r.original();
+                replacements.add(new Replacement(r.object(), k.name(), k.position(), r.newSymbol(), 0));
+                OriginalCode code = w.symbols().kernel().originalCode(k);
+                functions.add(new PatchManifest.Function(r.object(), k.name(), k.position(), r.newSymbol(),
+                        Base64.getEncoder().encodeToString(code.bytes()), code.masked()));
+                originals.add(k);
+            }
+        }
+        String name = PatchBuilder.moduleName(Path.of(fixName));
+        PatchManifest manifest = new PatchManifest(PatchManifest.FORMAT, name, kernel.info().release(),
+                kernel.info().buildId(), Path.of(fixName).getFileName().toString(), PatchBuilder.sha256(fixText),
+                Instant.now(), cumulative, functions);
+        Files.writeString(dir.resolve("suture_glue.c"), GlueSource.generateForObjects(replacements, manifest));
+        Files.writeString(dir.resolve("Kbuild"), "obj-m := " + name + ".o\n" + name + "-y := suture_glue.o"
+                + kbuildObjects + "\n");
+        log.printf("linking %d function%s into %s%n", replacements.size(), replacements.size() == 1 ? "" : "s", name);
+        Kbuild.Result make = Kbuild.buildModules(kernel, dir, List.of("KBUILD_MODPOST_WARN=1"));
+        Path built = dir.resolve(name + ".ko");
+        if (!make.ok() || !Files.isRegularFile(built)) {
+            throw new SutureException("linking the patch module failed:\n" + make.output(),
+                    "this is a Suture bug; please report it with the diff");
+        }
+        SymbolResolver resolver = new SymbolResolver(exports, kernelObjects.vmlinux(), patchedModules, List.of(),
+                originals, fixName, placeholders);
+        ElfFile ko = ElfFile.read(Files.readAllBytes(built));
+        List<KlpConverter.Converted> converted = KlpConverter.convert(ko, resolver);
+        PatchBuilder.dropDebugInfo(ko);
+        Path tmp = output.resolveSibling(output.getFileName() + ".part");
+        ko.write(tmp);
+        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Result(output, manifest, results, converted, notes);
+    }
+
+    private record UnitWork(String unit, ObjectIndex patched, ObjectDiff diff, List<ObjectDiff.Decision> decisions,
+                            UnitSymbols symbols) {
+    }
+
+    /** Original and patched compile at the same time, in their own work directories (two cores, two makes). */
+    @SuppressWarnings("unchecked")
+    private static List<UnitCompiler.Compiled>[] compileBoth(SourceTree tree, List<String> units, Map<String, String> replaced,
+                                                             Path dir) {
+        var original = CompletableFuture.supplyAsync(() ->
+                new UnitCompiler(tree, "original").compile(units, Map.of(), dir.resolve("original")));
+        var patched = CompletableFuture.supplyAsync(() ->
+                new UnitCompiler(tree, "patched").compile(units, replaced, dir.resolve("patched")));
+        try {
+            return new List[] {original.join(), patched.join()};
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UnitCompiler.CompileFailure f) {
+                throw new SutureException("the patched source does not compile:\n" + compilerErrors(f.output()),
+                        "correct the diff at the lines the compiler names", f);
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static String compilerErrors(String output) {
+        List<String> errors = output.lines().filter(l -> l.contains("error:") || l.contains("Error ")).limit(20).toList();
+        return errors.isEmpty() ? output : String.join("\n", errors);
+    }
+}

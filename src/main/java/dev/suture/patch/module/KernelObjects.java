@@ -1,0 +1,64 @@
+package dev.suture.patch.module;
+
+import dev.suture.SutureException;
+import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.KernelSymbols;
+import dev.suture.kernel.ModuleIndex;
+import dev.suture.patch.source.Replacement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The symbol tables of a target kernel's objects, read once each: vmlinux from the {@code -dbg} package, a
+ * module from the kernel's modules tree, or an out-of-tree module from the file the user gave.
+ */
+final class KernelObjects {
+    private final CachedKernel kernel;
+    private final Map<String, Path> outOfTree = new LinkedHashMap<>();
+    private final Map<String, KernelSymbols> read = new HashMap<>();
+
+    KernelObjects(CachedKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Makes an out-of-tree module (a vendor driver, a DKMS module) known by its {@code .ko}. */
+    void addModuleFile(Path ko) {
+        if (!Files.isRegularFile(ko)) {
+            throw new SutureException("no such module file: " + ko, "give the .ko that runs on the target");
+        }
+        outOfTree.put(ModuleIndex.nameOf(ko.getFileName().toString()), ko);
+    }
+
+    KernelSymbols vmlinux() {
+        return of(Replacement.VMLINUX);
+    }
+
+    KernelSymbols of(String object) {
+        KernelSymbols known = read.get(object);
+        if (known == null) {
+            known = load(object);
+            read.put(object, known);
+        }
+        return known;
+    }
+
+    private KernelSymbols load(String object) {
+        if (Replacement.VMLINUX.equals(object)) {
+            return KernelSymbols.ofVmlinux(kernel.vmlinux());
+        }
+        Path file = outOfTree.get(object);
+        if (file != null) {
+            return KernelSymbols.ofModule(object, file);
+        }
+        ModuleIndex index = ModuleIndex.load(kernel.modulesDir());
+        if (!index.contains(object)) {
+            throw new SutureException("the target kernel has no module '" + object + "'",
+                    "name vmlinux or a module of " + kernel.info().release()
+                            + ", or give an out-of-tree module's file with --with-module PATH.ko");
+        }
+        return KernelSymbols.ofModule(object, kernel.modulesDir().resolve(index.pathOf(object)));
+    }
+}

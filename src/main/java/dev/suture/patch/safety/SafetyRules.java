@@ -1,0 +1,191 @@
+package dev.suture.patch.safety;
+
+import dev.suture.elf.Elf;
+import dev.suture.patch.diff.ObjectDiff;
+import dev.suture.patch.diff.ObjectIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The rules a change must pass before it becomes a live patch. Each refusal names the rule, the file and line
+ * of the change, and what would make the fix patchable.
+ */
+public final class SafetyRules {
+    private SafetyRules() {
+    }
+
+    /**
+     * One compiled unit under review.
+     *
+     * @param traceable whether livepatch can redirect the kernel's copy of an original function (it has an
+     *                  ftrace call site)
+     * @param versions  modversions CRCs of the unit's exports, original then patched
+     */
+    public record UnitReview(SourceChange source, List<ObjectDiff.Decision> decisions, ObjectIndex original,
+                             ObjectIndex patched, Predicate<ObjectIndex.Entity> traceable,
+                             Map<String, String> originalVersions, Map<String, String> patchedVersions) {
+    }
+
+    public static List<Refusal> review(List<SourceChange> sources, List<UnitReview> units) {
+        List<Refusal> out = new ArrayList<>();
+        for (SourceChange s : sources) {
+            structLayout(s, out);
+        }
+        for (UnitReview u : units) {
+            for (ObjectDiff.Decision d : u.decisions()) {
+                if (d.function()) {
+                    functionRules(u, d, out);
+                } else if (d.change() == ObjectDiff.Change.CHANGED) {
+                    dataInitializer(u, d, out);
+                }
+            }
+            exportSignatures(u, out);
+        }
+        return out;
+    }
+
+    private static void structLayout(SourceChange s, List<Refusal> out) {
+        StructBodies before = new StructBodies(s.original() == null ? "" : s.original());
+        StructBodies after = new StructBodies(s.patched() == null ? "" : s.patched());
+        String[] oldLines = s.original() == null ? new String[0] : s.original().split("\n", -1);
+        String[] newLines = s.patched() == null ? new String[0] : s.patched().split("\n", -1);
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (int line : s.addedLines()) {
+            Optional<StructBodies.Body> b = after.enclosing(line);
+            if (b.isPresent() && line <= newLines.length && StructBodies.declares(newLines[line - 1]) && named.add(b.get().name())) {
+                out.add(layout(s, line, b.get(), "adds or changes member '" + newLines[line - 1].trim() + "'"));
+            }
+        }
+        for (int line : s.removedLines()) {
+            Optional<StructBodies.Body> b = before.enclosing(line);
+            if (b.isPresent() && line <= oldLines.length && StructBodies.declares(oldLines[line - 1]) && named.add(b.get().name())) {
+                out.add(layout(s, line, b.get(), "removes or changes member '" + oldLines[line - 1].trim() + "'"));
+            }
+        }
+    }
+
+    private static Refusal layout(SourceChange s, int line, StructBodies.Body body, String what) {
+        return new Refusal(Refusal.Rule.STRUCT_LAYOUT, s.path(), line,
+                "the fix " + what + " of " + body.name() + ", whose instances the running kernel already has and"
+                        + " code outside the change uses with the old layout",
+                "keep the layout as it is; put new per-object state in a shadow variable (SUTURE_SHADOW, see suture.h)");
+    }
+
+    private static void functionRules(UnitReview u, ObjectDiff.Decision d, List<Refusal> out) {
+        ObjectIndex.Entity e = d.patched() != null ? d.patched() : d.original();
+        ObjectIndex index = d.patched() != null ? u.patched() : u.original();
+        String section = index.sectionName(e);
+        int line = lineOf(u.source(), d);
+        switch (d.change()) {
+            case CHANGED -> {
+                if (section.startsWith(".init.") || section.startsWith(".exit.")) {
+                    out.add(new Refusal(Refusal.Rule.INIT_CODE, u.source().path(), line,
+                            d.name() + " is " + (section.startsWith(".init.") ? "__init" : "__exit")
+                                    + " code: it ran at boot or module load (and was freed), so patching it changes nothing",
+                            "change what the init code set up in the functions that use it, or apply the fix at the next reboot"));
+                } else if (section.startsWith(".noinstr.") || section.startsWith(".entry.") || !u.traceable().test(d.original())) {
+                    out.add(new Refusal(Refusal.Rule.NOTRACE, u.source().path(), line,
+                            d.name() + " cannot be redirected by livepatch: it has no ftrace call site ("
+                                    + (section.startsWith(".noinstr.") ? "noinstr" : section.startsWith(".entry.") ? "entry code" : "notrace or inlined everywhere") + ")",
+                            "make the change in a traceable caller of " + d.name() + " instead"));
+                }
+            }
+            case DELETED -> {
+                if (e.global() && !section.startsWith(".init.") && !section.startsWith(".exit.")) {
+                    out.add(new Refusal(Refusal.Rule.DELETED_FUNCTION, u.source().path(), line,
+                            "the fix deletes " + d.name() + ", which other code of the running kernel can still call",
+                            "keep the function (it may become unused); change its callers instead"));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void dataInitializer(UnitReview u, ObjectDiff.Decision d, List<Refusal> out) {
+        ObjectIndex.Entity e = d.patched();
+        String section = u.patched().sectionName(e);
+        if (!(section.startsWith(".data") || section.startsWith(".bss") || section.startsWith(".rodata"))) {
+            return;  // tables the kernel builds from the unit (exports, parameters, initcalls) are not the unit's data
+        }
+        boolean writable = u.patched().section(e.section()).hasFlags(Elf.SHF_WRITE);
+        if (!writable && onlyChangedUsers(u, e)) {
+            return;  // a constant only changed code reads travels with that code
+        }
+        String name = e.name().contains(".") ? e.name().substring(0, e.name().indexOf('.')) : e.name();
+        int line = firstMention(u.source().patched(), name, u.source());
+        out.add(new Refusal(Refusal.Rule.DATA_INITIALIZER, u.source().path(), line,
+                "the initial value of " + (writable ? "" : "constant ") + e.name() + " changes (" + d.reason()
+                        + "), but the running kernel's copy was initialized long ago and keeps its current value",
+                writable ? "set the new value at patch time in a SUTURE_POST_PATCH callback of a function file, or leave the initializer alone"
+                        : "use a new constant in the changed functions instead of changing this one, which unchanged code reads"));
+    }
+
+    private static boolean onlyChangedUsers(UnitReview u, ObjectIndex.Entity data) {
+        for (ObjectDiff.Decision other : u.decisions()) {
+            if (other.patched() == null || !other.function() || other.change() != ObjectDiff.Change.UNCHANGED) {
+                continue;
+            }
+            for (var r : u.patched().relocationsIn(other.patched())) {
+                if (u.patched().target(r) instanceof ObjectIndex.Target.InEntity in && in.entity().equals(data)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void exportSignatures(UnitReview u, List<Refusal> out) {
+        for (var e : u.originalVersions().entrySet()) {
+            String now = u.patchedVersions().get(e.getKey());
+            if (!Objects.equals(now, e.getValue())) {
+                int line = firstMention(u.source().patched(), e.getKey(), u.source());
+                out.add(new Refusal(Refusal.Rule.EXPORT_SIGNATURE, u.source().path(), line,
+                        now == null ? "the fix stops exporting " + e.getKey() + ", which loaded modules may use"
+                                : "the signature of exported " + e.getKey() + " changes (modversions CRC " + e.getValue() + " → " + now
+                                + "): modules built against the old one would call it wrongly",
+                        "keep the exported signature; add a new function with the new signature and call it from the old one"));
+            }
+        }
+    }
+
+    /** The line of a function's change: the first added line in its definition, else the first change in the file. */
+    static int lineOf(SourceChange s, ObjectDiff.Decision d) {
+        String text = d.patched() != null ? s.patched() : s.original();
+        if (text != null) {
+            Optional<FunctionLines.Range> r = FunctionLines.find(text, d.name());
+            if (r.isPresent()) {
+                if (d.patched() == null) {
+                    return r.get().first();
+                }
+                int inside = s.firstAddedWithin(r.get().first(), r.get().last());
+                if (inside > 0) {
+                    return inside;
+                }
+            }
+        }
+        return s.firstLine();
+    }
+
+    private static int firstMention(String text, String name, SourceChange s) {
+        if (text != null) {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(name) + "\\b");
+            String[] lines = text.split("\n", -1);
+            for (int line : s.addedLines()) {
+                if (line <= lines.length && p.matcher(lines[line - 1]).find()) {
+                    return line;
+                }
+            }
+            for (int i = 0; i < lines.length; i++) {
+                if (p.matcher(lines[i]).find()) {
+                    return i + 1;
+                }
+            }
+        }
+        return s.firstLine();
+    }
+}
