@@ -103,6 +103,10 @@ final class DiffParser {
         at += 2;
         List<Hunk> hunks = new ArrayList<>();
         while (at < lines.size() && line(at).startsWith("@@")) {
+            if (!hunks.isEmpty() && endsAFile(hunks.getLast())) {
+                throw new SutureException(where(at) + "hunk " + line(at) + " follows one that ends the file"
+                        + " without a newline", REGENERATE);
+            }
             hunks.add(hunk());
         }
         if (hunks.isEmpty()) {
@@ -147,6 +151,8 @@ final class DiffParser {
         List<Hunk.Line> body = new ArrayList<>();
         int oldLeft = oldCount;
         int newLeft = newCount;
+        boolean oldEnded = false; // a "\ No newline" marker closed that side's file
+        boolean newEnded = false;
         while (oldLeft > 0 || newLeft > 0) {
             if (at == lines.size()) {
                 throw new SutureException(where(header) + "the diff ends inside the hunk " + line(header)
@@ -155,6 +161,8 @@ final class DiffParser {
             String raw = lines.get(at);
             if (raw.charAt(0) == '\\') {
                 noNewlineAtEnd(body);
+                oldEnded |= body.getLast().op() != Hunk.Op.ADDED;
+                newEnded |= body.getLast().op() != Hunk.Op.REMOVED;
                 continue;
             }
             Hunk.Op op = switch (raw.charAt(0)) {
@@ -163,6 +171,10 @@ final class DiffParser {
                 case '+' -> Hunk.Op.ADDED;
                 default -> Text.bare(raw).isEmpty() ? Hunk.Op.CONTEXT : null; // a blank context line a mailer trimmed
             };
+            if (op != null && (op != Hunk.Op.ADDED && oldEnded || op != Hunk.Op.REMOVED && newEnded)) {
+                throw new SutureException(where(at) + Text.show(raw) + " comes after the line marked as the last"
+                        + " of its file", REGENERATE);
+            }
             if (op == null || op != Hunk.Op.ADDED && oldLeft == 0 || op != Hunk.Op.REMOVED && newLeft == 0) {
                 throw new SutureException(where(at) + Text.show(raw) + " does not fit the hunk " + line(header)
                         + " at line " + (header + 1) + ", which still expects " + oldLeft + " original and "
@@ -179,6 +191,11 @@ final class DiffParser {
             noNewlineAtEnd(body);
         }
         return new Hunk(oldStart, oldCount, newStart, newCount, body, header + 1);
+    }
+
+    /** Whether a no-newline marker in the hunk says it reaches the end of the original or the patched file. */
+    private static boolean endsAFile(Hunk hunk) {
+        return hunk.lines().stream().anyMatch(l -> !l.text().endsWith("\n"));
     }
 
     /** "\ No newline at end of file" (in any language): the line before it has no terminator in its file. */

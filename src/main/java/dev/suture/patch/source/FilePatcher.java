@@ -60,6 +60,11 @@ final class FilePatcher {
             splice(hunk, at);
             cursor = at + expected.size();
             offset = at - stated;
+            if (!out.isEmpty() && !out.getLast().endsWith("\n") && cursor < source.size()) {
+                throw new SutureException(path + ": hunk #" + (i + 1) + " (" + hunk.header() + ", diff line "
+                        + hunk.diffLine() + ") ends the file without a newline, but the file goes on after line "
+                        + cursor, rebase);
+            }
         }
         copy(cursor, source.size());
         return String.join("", out);
