@@ -117,11 +117,11 @@ public final class DiffPatchBuilder {
                 new KernelSource(DebianPackageIndex.system(), Progress.to(log)).prepare(kernel));
     }
 
-    public Result build(String fixName, String fixText, List<FixFile> files, Path output, boolean cumulative)
+    public Result build(String fixName, String fixText, List<FixFile> fixFiles, Path output, boolean cumulative)
             throws IOException {
         List<String> units = new ArrayList<>();
         Map<String, String> replaced = new LinkedHashMap<>();
-        for (FixFile f : files) {
+        for (FixFile f : fixFiles) {
             if (f.original() == null) {
                 throw new SutureException("the fix adds the file " + f.path() + ", which the running kernel was not built with",
                         "put new code into an existing file of the kernel");
@@ -137,12 +137,12 @@ public final class DiffPatchBuilder {
             }
             replaced.put(f.path(), f.patched());
         }
-        if (units.isEmpty()) {
-            throw new SutureException("the fix changes only headers (" + String.join(", ", replaced.keySet())
-                    + "), and finding the units that include them is not supported yet",
-                    "add to the diff a trivial change (a comment) to each .c file whose code the header change must reach");
-        }
         SourceTree tree = sourceTree();
+        List<FixFile> files = withUnitsReachedByHeaders(tree, fixFiles, units);
+        // Units reached through a header compile from the work directory too, where a changed header next to
+        // them (a quoted include) is found before the pristine one.
+        files.forEach(f -> replaced.putIfAbsent(f.path(), f.patched()));
+        ObjectDiff.LineShift anyFileMoved = (from, to) -> files.stream().anyMatch(f -> f.lines().moved(from, to));
         Path dir = KernelCache.sutureCacheDir().resolve("builds")
                 .resolve(PatchBuilder.moduleName(Path.of(fixName)) + "-" + kernel.info().release());
         PatchBuilder.freshDirectory(dir);
@@ -160,7 +160,8 @@ public final class DiffPatchBuilder {
             FixFile file = files.stream().filter(f -> f.path().equals(o.unit())).findFirst().orElseThrow();
             ObjectIndex original = new ObjectIndex(ElfFile.read(Files.readAllBytes(o.object())));
             ObjectIndex patched = new ObjectIndex(ElfFile.read(Files.readAllBytes(p.object())));
-            ObjectDiff diff = new ObjectDiff(original, patched, layout, file.lines());
+            // A line of any changed file may move: a header's WARN is inlined into the units including it.
+            ObjectDiff diff = new ObjectDiff(original, patched, layout, anyFileMoved);
             List<ObjectDiff.Decision> decisions = diff.decide();
             String object = o.module().orElse(Replacement.VMLINUX);
             KernelSymbols symbols = kernelObjects.of(object);
@@ -233,6 +234,43 @@ public final class DiffPatchBuilder {
         ko.write(tmp);
         Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Result(output, manifest, results, converted, notes);
+    }
+
+    /** Most units a header change may reach before the build asks for a narrower fix. */
+    private static final int MAX_HEADER_UNITS = 200;
+
+    /**
+     * Adds, for every changed header, the built-in units that include it (as unchanged files of the fix, so
+     * they are compiled twice and compared like the others).
+     */
+    private List<FixFile> withUnitsReachedByHeaders(SourceTree tree, List<FixFile> files, List<String> units) throws IOException {
+        List<String> headers = files.stream().map(FixFile::path).filter(p -> p.endsWith(".h")).toList();
+        if (headers.isEmpty()) {
+            return files;
+        }
+        log.printf("finding the units that include %s%n", String.join(", ", headers));
+        dev.suture.kernel.IncludeIndex index = dev.suture.kernel.IncludeIndex.of(kernel, tree);
+        List<FixFile> all = new ArrayList<>(files);
+        for (String header : headers) {
+            List<String> reached = index.unitsIncluding(header);
+            if (reached.isEmpty() && units.isEmpty()) {
+                throw new SutureException("no unit built into " + kernel.info().release() + " includes " + header
+                        + " (of " + index.unitCount() + " built-in units; units of modules are not searched)",
+                        "add to the diff a trivial change (a comment) to each .c file of a module that must be rebuilt");
+            }
+            for (String unit : reached) {
+                if (!units.contains(unit)) {
+                    units.add(unit);
+                    String text = Files.readString(tree.source().resolve(unit), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    all.add(new FixFile(unit, text, text, ObjectDiff.LineShift.NONE, new java.util.TreeSet<>(), new java.util.TreeSet<>()));
+                }
+            }
+        }
+        if (units.size() > MAX_HEADER_UNITS) {
+            throw new SutureException("the header change reaches " + units.size() + " units (more than " + MAX_HEADER_UNITS
+                    + "): " + String.join(", ", headers), "make the change in the .c files that need it, or narrow the header change");
+        }
+        return all;
     }
 
     private record UnitWork(String unit, ObjectIndex patched, ObjectDiff diff, List<ObjectDiff.Decision> decisions,

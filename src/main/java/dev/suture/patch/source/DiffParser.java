@@ -200,9 +200,10 @@ final class DiffParser {
 
     /** "\ No newline at end of file" (in any language): the line before it has no terminator in its file. */
     private void noNewlineAtEnd(List<Hunk.Line> body) {
-        if (body.isEmpty() || !body.getLast().text().endsWith("\n")) {
-            throw new SutureException(where(at) + Text.show(lines.get(at)) + " does not follow a line of its hunk",
-                    REGENERATE);
+        // a line to lose its newline must be there and have one, and an empty line without one is no line at all
+        if (body.isEmpty() || !body.getLast().text().endsWith("\n") || body.getLast().text().equals("\n")) {
+            throw new SutureException(where(at) + Text.show(lines.get(at)) + " does not follow a line of its hunk"
+                    + " that can end a file", REGENERATE);
         }
         Hunk.Line last = body.removeLast();
         body.add(new Hunk.Line(last.op(), last.text().substring(0, last.text().length() - 1)));

@@ -77,7 +77,7 @@ final class FilePatcher {
             return guess >= cursor && guess <= source.size() ? guess : -1;
         }
         if (anchoredAtTop(hunk)) {
-            return cursor == 0 && matches(expected, 0) ? 0 : -1;
+            return cursor == 0 && last >= 0 && matches(expected, 0) ? 0 : -1;
         }
         if (anchoredAtBottom(hunk)) {
             return last >= cursor && matches(expected, last) ? last : -1;
