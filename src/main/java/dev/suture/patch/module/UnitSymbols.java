@@ -39,7 +39,20 @@ final class UnitSymbols {
             }
         }
         this.unitIndex = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(-1);
+        // Objects without STT_FILE symbols (Debian strips them from modules): the unit is where its symbols
+        // with unique names are, and a static namesake is told apart by being closest to them.
+        List<Long> anchors = new java.util.ArrayList<>();
+        for (ObjectIndex.Entity e : original.entities()) {
+            List<KernelSymbol> named = kernel.named(e.name());
+            if (e.function() && named.size() == 1) {
+                anchors.add(named.getFirst().address());
+            }
+        }
+        java.util.Collections.sort(anchors);
+        this.anchor = anchors.isEmpty() ? -1 : anchors.get(anchors.size() / 2);
     }
+
+    private final long anchor;
 
     String object() {
         return kernel.object();
@@ -64,6 +77,10 @@ final class UnitSymbols {
         Optional<KernelSymbol> exact = named.stream().filter(this::inUnit).findFirst();
         if (exact.isPresent()) {
             return exact;
+        }
+        List<KernelSymbol> unplaced = named.stream().filter(k -> !k.global() && k.file().isEmpty()).toList();
+        if (unplaced.size() == 1 || (!unplaced.isEmpty() && anchor >= 0)) {
+            return unplaced.stream().min(java.util.Comparator.comparingLong(k -> Math.abs(k.address() - anchor)));
         }
         // Numbered static locals: same name, same order within the unit.
         String base = Names.correlated(e.name());
