@@ -110,6 +110,43 @@ public final class UnitCompiler {
         }
     }
 
+    /** What is kept of a pristine unit's compile: the object sits beside it. */
+    record CachedUnit(String module, Map<String, String> symbolVersions) {
+    }
+
+    /**
+     * The pristine units, compiled once per kernel: the unmodified source's objects never change, so they
+     * are kept next to the prepared tree and later builds only compile the patched side.
+     */
+    public List<Compiled> compilePristine(List<String> units, Path outputDir) {
+        Path cache = tree.build().resolveSibling("pristine-objects");
+        try {
+            List<String> missing = units.stream().filter(u -> !Files.isRegularFile(cache.resolve(objectOf(u) + ".json"))).toList();
+            if (!missing.isEmpty()) {
+                Path fresh = Files.createDirectories(cache.resolve(".fresh"));
+                for (Compiled c : compile(missing, Map.of(), fresh)) {
+                    Path object = cache.resolve(objectOf(c.unit()));
+                    Files.createDirectories(object.getParent());
+                    Files.move(c.object(), object, StandardCopyOption.REPLACE_EXISTING);
+                    Path info = object.resolveSibling(object.getFileName() + ".json");
+                    dev.suture.Json.writeAtomically(info, new CachedUnit(c.module().orElse(null), c.symbolVersions()));
+                }
+            }
+            List<Compiled> out = new ArrayList<>();
+            Files.createDirectories(outputDir);
+            for (String unit : units) {
+                Path object = cache.resolve(objectOf(unit));
+                CachedUnit info = dev.suture.Json.read(object.resolveSibling(object.getFileName() + ".json"), CachedUnit.class);
+                Path copy = outputDir.resolve(objectOf(unit).replace('/', '_'));
+                Files.copy(object, copy, StandardCopyOption.REPLACE_EXISTING);
+                out.add(new Compiled(unit, copy, Optional.ofNullable(info.module()), info.symbolVersions()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static boolean isGlobalHeader(String path) {
         return path.endsWith(".h") && (path.startsWith("include/") || path.startsWith("arch/x86/include/"));
     }

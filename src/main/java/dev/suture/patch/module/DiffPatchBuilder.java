@@ -147,7 +147,9 @@ public final class DiffPatchBuilder {
                 .resolve(PatchBuilder.moduleName(Path.of(fixName)) + "-" + kernel.info().release());
         PatchBuilder.freshDirectory(dir);
         log.printf("compiling %s, original and patched, against %s%n", String.join(", ", units), kernel.info().release());
+        long t0 = System.nanoTime();
         List<UnitCompiler.Compiled>[] compiled = compileBoth(tree, units, replaced, dir);
+        log.printf("compiled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         SpecialSectionLayout layout = SpecialSectionLayout.of(kernel);
 
         KernelExports exports = KernelExports.of(kernel);
@@ -171,6 +173,7 @@ public final class DiffPatchBuilder {
                     e -> unitSymbols.find(e).map(symbols::traceable).orElse(false), o.symbolVersions(), p.symbolVersions()));
             work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
         }
+        log.printf("compared %d unit%s in %.1f s%n", units.size(), units.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
         List<Refusal> refusals = SafetyRules.review(files.stream().map(FixFile::asChange).toList(), reviews);
         if (!refusals.isEmpty()) {
             throw new Refused(refusals, results);
@@ -282,7 +285,7 @@ public final class DiffPatchBuilder {
     private static List<UnitCompiler.Compiled>[] compileBoth(SourceTree tree, List<String> units, Map<String, String> replaced,
                                                              Path dir) {
         var original = CompletableFuture.supplyAsync(() ->
-                new UnitCompiler(tree, "original").compile(units, Map.of(), dir.resolve("original")));
+                new UnitCompiler(tree, "original").compilePristine(units, dir.resolve("original")));
         var patched = CompletableFuture.supplyAsync(() ->
                 new UnitCompiler(tree, "patched").compile(units, replaced, dir.resolve("patched")));
         try {

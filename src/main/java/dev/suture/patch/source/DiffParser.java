@@ -115,22 +115,23 @@ final class DiffParser {
         if (old.path() == null && neu.path() == null) {
             throw new SutureException(where(header) + "both sides of the file diff are /dev/null", REGENERATE);
         }
-        String[] paths = stripPrefix(old.path(), neu.path());
+        Sides paths = stripPrefix(old.path(), neu.path());
         boolean onlyHunk = hunks.size() == 1;
-        boolean created = paths[0] == null || gitAdded
+        boolean created = paths.old() == null || gitAdded
                 || onlyHunk && hunks.getFirst().oldStart() == 0 && EPOCH.matcher(old.timestamp()).matches();
-        boolean removed = paths[1] == null || gitDeleted
+        boolean removed = paths.neu() == null || gitDeleted
                 || onlyHunk && hunks.getFirst().newStart() == 0 && EPOCH.matcher(neu.timestamp()).matches();
         if (created && removed) {
             throw new SutureException(where(header) + "the file diff both adds and deletes the file", REGENERATE);
         }
         if (created) {
-            return new FileDiff(null, clean(paths[1], header + 1), FileDiff.Kind.ADDED, hunks);
+            return new FileDiff(null, clean(paths.neu(), header + 1), FileDiff.Kind.ADDED, hunks);
         }
         if (removed) {
-            return new FileDiff(clean(paths[0], header), null, FileDiff.Kind.DELETED, hunks);
+            return new FileDiff(clean(paths.old(), header), null, FileDiff.Kind.DELETED, hunks);
         }
-        return new FileDiff(clean(paths[0], header), clean(paths[1], header + 1), FileDiff.Kind.MODIFIED, hunks);
+        return new FileDiff(clean(paths.old(), header), clean(paths.neu(), header + 1), FileDiff.Kind.MODIFIED,
+                hunks);
     }
 
     private Hunk hunk() {
@@ -230,18 +231,22 @@ final class DiffParser {
      * git's {@code a/} and {@code b/} (p1) when both sides have them; else, for a diff of two trees
      * ({@code linux.orig/fs/x.c} against {@code linux/fs/x.c}), the differing first directory; else nothing.
      */
-    private static String[] stripPrefix(String old, String neu) {
+    private static Sides stripPrefix(String old, String neu) {
         if ((old == null || old.startsWith("a/")) && (neu == null || neu.startsWith("b/"))) {
-            return new String[] {old == null ? null : old.substring(2), neu == null ? null : neu.substring(2)};
+            return new Sides(old == null ? null : old.substring(2), neu == null ? null : neu.substring(2));
         }
         if (old != null && neu != null && old.indexOf('/') > 0 && neu.indexOf('/') > 0) {
             String oldRest = old.substring(old.indexOf('/') + 1);
             String newRest = neu.substring(neu.indexOf('/') + 1);
             if (oldRest.equals(newRest) && !old.equals(neu)) {
-                return new String[] {oldRest, newRest};
+                return new Sides(oldRest, newRest);
             }
         }
-        return new String[] {old, neu};
+        return new Sides(old, neu);
+    }
+
+    /** The original and the new file's path; null for /dev/null. */
+    private record Sides(String old, String neu) {
     }
 
     /** A path as the source tree is addressed: relative, with no way out of the tree. */
@@ -299,12 +304,12 @@ final class DiffParser {
             old = halves ? names.substring(0, middle) : names;
             neu = halves ? names.substring(middle + 1) : "";
         }
-        String[] paths = stripPrefix(old, neu);
-        if (!paths[0].equals(paths[1])) {
+        Sides paths = stripPrefix(old, neu);
+        if (!paths.old().equals(paths.neu())) {
             throw new SutureException(where(line) + "cannot tell the file's name from " + Text.show(lines.get(line)),
                     "give renames as a deleted and an added file (git diff --no-renames)");
         }
-        return clean(paths[1], line);
+        return clean(paths.neu(), line);
     }
 
     /** A quoted name and the index just past its closing quote. */

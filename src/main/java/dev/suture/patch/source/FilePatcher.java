@@ -61,9 +61,8 @@ final class FilePatcher {
             cursor = at + expected.size();
             offset = at - stated;
             if (!out.isEmpty() && !out.getLast().endsWith("\n") && cursor < source.size()) {
-                throw new SutureException(path + ": hunk #" + (i + 1) + " (" + hunk.header() + ", diff line "
-                        + hunk.diffLine() + ") ends the file without a newline, but the file goes on after line "
-                        + cursor, rebase);
+                throw new SutureException(describe(i + 1, hunk) + "ends the file without a newline, but the file"
+                        + " goes on after line " + cursor, rebase);
             }
         }
         copy(cursor, source.size());
@@ -172,7 +171,7 @@ final class FilePatcher {
     private SutureException notApplying(int number, Hunk hunk, List<String> expected, int stated, int cursor) {
         int where = Math.max(0, anchoredAtTop(hunk) ? 0
                 : anchoredAtBottom(hunk) ? source.size() - expected.size() : stated);
-        String what = path + ": hunk #" + number + " (" + hunk.header() + ", diff line " + hunk.diffLine() + ") ";
+        String what = describe(number, hunk);
         String place = anchoredAtTop(hunk) ? "at the top of the file"
                 : anchoredAtBottom(hunk) ? "at the end of the file" : "at line " + (where + 1) + " or at any offset";
         for (int k = 0; k < expected.size(); k++) {
@@ -187,12 +186,17 @@ final class FilePatcher {
                         + Text.show(source.get(where + k)), rebase);
             }
         }
-        if (expected.isEmpty() && stated > source.size()) {
-            return new SutureException(what + "inserts after line " + stated + ", but the file has only "
-                    + source.size() + " lines", rebase);
+        if (expected.isEmpty()) {
+            return new SutureException(what + "inserts after line " + stated + ", but moved by the offset of the"
+                    + " hunks before it that is past the end of the file (" + source.size() + " lines) or inside what"
+                    + " they changed", rebase);
         }
         // its lines are there, but only where the hunk before it has already been applied
         return new SutureException(what + "fits only at line " + (where + 1) + ", inside what hunk #"
                 + (number - 1) + " already changed (it ends at line " + cursor + ")", rebase);
+    }
+
+    private String describe(int number, Hunk hunk) {
+        return path + ": hunk #" + number + " (" + hunk.header() + ", diff line " + hunk.diffLine() + ") ";
     }
 }
