@@ -3,7 +3,6 @@ package dev.suture.patch.source;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableSet;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.ToIntFunction;
@@ -43,23 +42,27 @@ public final class LineMap {
         return toOriginal.length - 1;
     }
 
-    /** Where an original line is in the patched file; empty when the diff removed (or changed) it. */
+    /**
+     * Where an original line is in the patched file; empty when the diff removed (or changed) it, or when the
+     * original has no such line (so any number, say a constant that might be a {@code __LINE__}, can be asked).
+     */
     public OptionalInt patchedLine(int originalLine) {
-        Objects.checkIndex(originalLine - 1, originalLines());
-        int line = toPatched[originalLine];
-        return line == 0 ? OptionalInt.empty() : OptionalInt.of(line);
+        return lookUp(toPatched, originalLine);
     }
 
-    /** Where a patched line was in the original; empty when the diff added it. */
+    /** Where a patched line was in the original; empty when the diff added it, or there is no such line. */
     public OptionalInt originalLine(int patchedLine) {
-        Objects.checkIndex(patchedLine - 1, patchedLines());
-        int line = toOriginal[patchedLine];
-        return line == 0 ? OptionalInt.empty() : OptionalInt.of(line);
+        return lookUp(toOriginal, patchedLine);
+    }
+
+    private static OptionalInt lookUp(int[] map, int line) {
+        int to = line >= 1 && line < map.length ? map[line] : 0;
+        return to == 0 ? OptionalInt.empty() : OptionalInt.of(to);
     }
 
     /**
      * How far an unchanged original line moved: patched line minus original line (what a {@code __LINE__} in it
-     * changes by). Empty when the diff removed the line.
+     * changes by). Empty when the diff removed the line, or there is no such line.
      */
     public OptionalInt shift(int originalLine) {
         OptionalInt patched = patchedLine(originalLine);
