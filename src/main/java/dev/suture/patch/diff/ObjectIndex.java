@@ -29,6 +29,7 @@ public final class ObjectIndex {
     private final Map<Integer, List<Entity>> bySection = new HashMap<>();
     private final Map<Integer, Entity> bySymbol = new HashMap<>();
     private final Map<Integer, List<Relocation>> relocations = new HashMap<>();
+    private final Map<Integer, long[]> pieceStarts = new HashMap<>();
 
     /** A function or data object of the unit. {@code key} correlates it across compilations. */
     public record Entity(String name, String key, int symbol, int section, long start, long size, boolean function,
@@ -168,7 +169,53 @@ public final class ObjectIndex {
             int to = (int) Math.min(data.length, from + s.entsize());
             return "const:" + java.util.HexFormat.of().formatHex(data, from, to) + signed(-bias);
         }
-        return Names.correlatedSection(s.name()) + signed(a.offset());
+        return Names.correlatedSection(s.name()) + ":" + piece(a.section(), a.offset());
+    }
+
+    /**
+     * An anonymous section is a concatenation of pieces (alternative replacements, constant tables), each
+     * referenced from elsewhere; a piece is described by its bytes and its own references, up to the next
+     * place anything refers to, so pieces keep their description when others before them grow or shrink.
+     */
+    private String piece(int section, long offset) {
+        long[] starts = pieceStarts.computeIfAbsent(section, this::referencedOffsets);
+        int i = java.util.Arrays.binarySearch(starts, offset);
+        int next = i >= 0 ? i + 1 : -i - 1;
+        Section s = elf.section(section);
+        long end = next < starts.length ? starts[next] : s.size();
+        if (s.isNoBits() || offset < 0 || offset > s.size()) {
+            return "+" + offset;
+        }
+        byte[] data = s.data();
+        StringBuilder d = new StringBuilder(java.util.HexFormat.of().formatHex(data, (int) offset, (int) Math.min(end, data.length)));
+        for (Relocation r : relocationsOf(section)) {
+            if (r.offset() >= offset && r.offset() < end) {
+                d.append(" [+").append(r.offset() - offset).append(' ').append(describeNested(r)).append(']');
+            }
+        }
+        return d.toString();
+    }
+
+    /** A reference from inside a piece, without descending into pieces again. */
+    private String describeNested(Relocation r) {
+        return switch (target(r)) {
+            case Target.External x -> x.name() + signed(x.addend());
+            case Target.InEntity in -> in.entity().key() + signed(in.offset());
+            case Target.Anonymous a -> Names.correlatedSection(elf.section(a.section()).name()) + signed(a.offset());
+        };
+    }
+
+    private long[] referencedOffsets(int section) {
+        java.util.TreeSet<Long> starts = new java.util.TreeSet<>();
+        for (List<Relocation> list : relocations.values()) {
+            for (Relocation r : list) {
+                Symbol s = elf.symbols().get(r.symbol());
+                if (!s.isUndefined() && s.sectionIndex() == section) {
+                    starts.add(s.value() + r.addend());
+                }
+            }
+        }
+        return starts.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** How far a PC-relative field's addend sits before the byte it means (the field is usually last). */

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Diff mode build time of a one-file fix (catalogue case 01, kernel/exec_domain.c), next to a full kernel build.
+#   bench/diff-build.sh warm [RUNS]   kernel, source and pristine objects cached: what a fix costs day to day
+#   bench/diff-build.sh cold          nothing cached (an empty SUTURE cache): fetch, source, prepare, then build
+#   bench/diff-build.sh full          'make vmlinux' of the same source and config from scratch, the way tools
+#                                     that build the whole kernel twice start (run once; takes long on 2 cores)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fix="$repo/bench/catalogue/cases/01-string-change/fix.diff"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cp "$fix" "$out/exec_domain.diff"
+
+seconds() { echo "$2 - $1" | bc; }
+
+case "${1:-warm}" in
+  warm)
+    "$repo/bin/suture" build "$out/exec_domain.diff" -o "$out/p.ko" >/dev/null 2>&1   # warm-up: caches filled
+    for i in $(seq "${2:-3}"); do
+      start=$(date +%s.%N)
+      "$repo/bin/suture" build "$out/exec_domain.diff" -o "$out/p.ko" >/dev/null 2>&1
+      printf 'warm run %d: suture build exec_domain.diff %.1f s\n' "$i" "$(seconds "$start" "$(date +%s.%N)")"
+    done ;;
+  cold)
+    export XDG_CACHE_HOME="$out/cache"
+    start=$(date +%s.%N)
+    "$repo/bin/suture" build "$out/exec_domain.diff" -o "$out/p.ko" >/dev/null 2>&1
+    printf 'cold: suture build exec_domain.diff (fetch, source, prepare, build) %.1f s\n' "$(seconds "$start" "$(date +%s.%N)")" ;;
+  full)
+    src="$("$repo/bin/suture" kernel path 2>/dev/null)/source"
+    release="$(basename "$(dirname "$src")")"
+    cp -a "$src/build" "$out/full"
+    start=$(date +%s.%N)
+    make -s -C "$src/linux-source-6.1" O="$out/full" KERNELRELEASE="$release" CC=gcc-12 -j"$(nproc)" vmlinux >"$out/full.log" 2>&1
+    printf 'full: make vmlinux -j%d of %s %.1f s\n' "$(nproc)" "$release" "$(seconds "$start" "$(date +%s.%N)")" ;;
+  *)
+    echo "usage: $0 warm [RUNS] | cold | full" >&2; exit 2 ;;
+esac

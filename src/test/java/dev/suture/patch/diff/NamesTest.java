@@ -1,0 +1,27 @@
+package dev.suture.patch.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** GCC's numbering is dropped for correlation, the kind of clone is kept. */
+class NamesTest {
+    @Test
+    void numberingIsDroppedButTheCloneKindStays() {
+        assertThat(Names.correlated("count.12")).isEqualTo("count");
+        assertThat(Names.correlated("do_sysinfo.isra.0")).isEqualTo("do_sysinfo.isra");
+        assertThat(Names.correlated("f.constprop.3.isra.1")).isEqualTo("f.constprop.isra");
+        assertThat(Names.correlated("__func__.7")).isEqualTo("__func__");
+        assertThat(Names.correlated("plain")).isEqualTo("plain");
+        assertThat(Names.correlated("f.cold")).isEqualTo("f.cold");
+    }
+
+    @Test
+    void coldPartsBelongToTheirFunction() {
+        assertThat(Names.isColdPart("cp_old_stat.cold")).isTrue();
+        assertThat(Names.owner("cp_old_stat.cold")).isEqualTo("cp_old_stat");
+        assertThat(Names.owner("do_x.part.0.cold")).isEqualTo("do_x.part.0");
+        assertThat(Names.isColdPart("coldplug")).isFalse();
+        assertThat(Names.owner("coldplug")).isEqualTo("coldplug");
+    }
+}
