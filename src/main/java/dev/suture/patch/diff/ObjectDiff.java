@@ -44,6 +44,10 @@ public final class ObjectDiff {
         this.patchedSpecial = new SpecialEntries(patched, layout);
     }
 
+    public ObjectIndex original() {
+        return original;
+    }
+
     public SpecialEntries patchedSpecial() {
         return patchedSpecial;
     }

@@ -160,7 +160,7 @@ public final class ObjectIndex {
         Section s = elf.section(a.section());
         if (s.hasFlags(Elf.SHF_STRINGS) && !s.isNoBits()) {
             long at = a.offset() + bias;
-            return "\"" + escaped(cString(s.data(), (int) at)) + "\"" + signed(-bias);
+            return "\"" + dev.suture.patch.CStrings.literal(cString(s.data(), (int) at)) + "\"" + signed(-bias);
         }
         if (s.hasFlags(Elf.SHF_MERGE) && s.entsize() > 0 && !s.isNoBits()) {
             long at = a.offset() + bias;
@@ -263,27 +263,6 @@ public final class ObjectIndex {
             end++;
         }
         return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
-    }
-
-    /** A string literal as C would write it, so reasons stay on one line. */
-    static String escaped(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        out.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 
     private static String signed(long v) {

@@ -124,21 +124,6 @@ public final class GlueSource {
     }
 
     static String cString(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (ch < 0x20 || ch > 0x7e) {
-                        out.append(String.format("\\%03o", (int) ch & 0xff));
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        return dev.suture.patch.CStrings.literal(s);
     }
 }

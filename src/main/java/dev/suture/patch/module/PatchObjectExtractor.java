@@ -252,7 +252,12 @@ final class PatchObjectExtractor {
     /** The undefined symbol standing for the kernel's own copy of an entity. */
     private int externFor(ObjectIndex.Entity patchedEntity) {
         ObjectDiff.Decision d = decisions.get(patchedEntity.key());
-        KernelSymbol k = kernel.of(d.original());
+        // Cold parts have no decision of their own; the kernel has them under the same name.
+        ObjectIndex.Entity original = d != null ? d.original() : diff.original().byKey(patchedEntity.key()).orElseThrow(() ->
+                new dev.suture.SutureException("the new code refers to " + patchedEntity.name()
+                        + ", a part of an unchanged function that the original object does not have",
+                        "this is a Suture limitation; change the function that part belongs to as well"));
+        KernelSymbol k = kernel.of(original);
         String key = k.name() + "," + k.position();
         Integer known = externs.get(key);
         if (known != null) {
