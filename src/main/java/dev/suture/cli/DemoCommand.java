@@ -130,8 +130,12 @@ public final class DemoCommand implements Callable<Integer> {
             return Path.of(explicit);
         }
         try {
-            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return jar.getParent().getParent();
+            // The jar is built somewhere below the checkout (target/launcher/suture.jar): the checkout holds examples/.
+            Path at = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+            while (at != null && !Files.isDirectory(at.resolve("examples"))) {
+                at = at.getParent();
+            }
+            return at != null ? at : Path.of(".");
         } catch (java.net.URISyntaxException e) {
             return Path.of(".");
         }

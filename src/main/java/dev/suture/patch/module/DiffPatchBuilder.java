@@ -129,9 +129,9 @@ public final class DiffPatchBuilder {
             if (f.patched() == null) {
                 throw new SutureException("the fix deletes the file " + f.path(), "a live patch can change code, not remove a file");
             }
-            if (f.path().endsWith(".c")) {
+            if (f.path().endsWith(".c") && !includedSource(f.path())) {
                 units.add(f.path());
-            } else if (!f.path().endsWith(".h")) {
+            } else if (!f.path().endsWith(".h") && !f.path().endsWith(".c")) {
                 throw new SutureException("the fix changes " + f.path() + ", which is neither C source nor a header",
                         "leave build files and documentation out of a live patch");
             }
@@ -239,6 +239,32 @@ public final class DiffPatchBuilder {
         return new Result(output, manifest, results, converted, notes);
     }
 
+    /**
+     * A {@code .c} file no kbuild Makefile of its directory names as an object is not a unit of its own but
+     * included by one (kernel/sched/build_utility.c includes psi.c, say): it is handled like a header.
+     */
+    private boolean includedSource(String path) {
+        if (!path.endsWith(".c")) {
+            return false;
+        }
+        Path file = Path.of(path);
+        String object = file.getFileName().toString().replaceFirst("\\.c$", ".o");
+        Path dir = sourceTree().source().resolve(file.getParent() == null ? "" : file.getParent().toString());
+        for (String makefile : List.of("Makefile", "Kbuild")) {
+            try {
+                Path m = dir.resolve(makefile);
+                if (Files.isRegularFile(m) && java.util.regex.Pattern.compile("(^|[\\s=+:])" + java.util.regex.Pattern.quote(object) + "\\b")
+                        .matcher(Files.readString(m, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        // No Makefile there at all (a generated or unusual layout): take it as a unit and let kbuild say.
+        return Files.isRegularFile(dir.resolve("Makefile")) || Files.isRegularFile(dir.resolve("Kbuild"));
+    }
+
     /** Most units a header change may reach before the build asks for a narrower fix. */
     private static final int MAX_HEADER_UNITS = 200;
 
@@ -247,7 +273,7 @@ public final class DiffPatchBuilder {
      * they are compiled twice and compared like the others).
      */
     private List<FixFile> withUnitsReachedByHeaders(SourceTree tree, List<FixFile> files, List<String> units) throws IOException {
-        List<String> headers = files.stream().map(FixFile::path).filter(p -> p.endsWith(".h")).toList();
+        List<String> headers = files.stream().map(FixFile::path).filter(p -> p.endsWith(".h") || includedSource(p)).toList();
         if (headers.isEmpty()) {
             return files;
         }
