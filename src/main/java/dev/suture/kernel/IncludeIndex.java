@@ -72,6 +72,31 @@ public final class IncludeIndex {
         return seen.stream().filter(units::contains).toList();
     }
 
+    /** Whether vmlinux has the unit (it is one of its DWARF compilation units). */
+    public boolean isBuiltIn(String unit) {
+        return data.units().contains(unit);
+    }
+
+    /**
+     * The {@code .c} files of a header's own directory (and the directories below it) that include it, directly
+     * or through other files there: a driver's or filesystem's private header, included by the units of a
+     * module as much as by built-in ones.
+     */
+    public static List<String> localUnitsIncluding(Path source, String header) throws IOException {
+        Path dir = source.resolve(header).getParent();
+        List<String> files = new ArrayList<>();
+        try (var walk = Files.walk(dir, 3)) {
+            walk.filter(p -> Files.isRegularFile(p) && (p.toString().endsWith(".c") || p.toString().endsWith(".h")))
+                    .forEach(p -> files.add(source.relativize(p).toString()));
+        }
+        Map<String, List<String>> includes = new HashMap<>();
+        for (String f : files) {
+            includes.put(f, includesOf(source, f));
+        }
+        Data local = new Data(files.stream().filter(f -> f.endsWith(".c")).toList(), includes);
+        return new IncludeIndex(local).unitsIncluding(header);
+    }
+
     public int unitCount() {
         return data.units().size();
     }

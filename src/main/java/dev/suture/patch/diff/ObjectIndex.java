@@ -30,10 +30,12 @@ public final class ObjectIndex {
     private final Map<Integer, Entity> bySymbol = new HashMap<>();
     private final Map<Integer, List<Relocation>> relocations = new HashMap<>();
     private final Map<Integer, long[]> pieceStarts = new HashMap<>();
+    /** Relocations of code, whose PC-relative fields sit before the end of their instruction. */
+    private final java.util.Set<Relocation> inCode = new java.util.HashSet<>();
 
     /** A function or data object of the unit. {@code key} correlates it across compilations. */
     public record Entity(String name, String key, int symbol, int section, long start, long size, boolean function,
-                         boolean global) {
+                         boolean global, int occurrence) {
         /** The function a compiler-split part ({@code foo.cold}) belongs to, or its own name. */
         public String owner() {
             return Names.owner(name);
@@ -57,7 +59,10 @@ public final class ObjectIndex {
 
     public ObjectIndex(ElfFile elf) {
         this.elf = elf;
+        record Raw(int index, Symbol symbol, String base, int occurrence) {
+        }
         Map<String, Integer> occurrences = new HashMap<>();
+        List<Raw> raw = new ArrayList<>();
         List<Symbol> symbols = elf.symbols().list();
         for (int i = 1; i < symbols.size(); i++) {
             Symbol s = symbols.get(i);
@@ -67,18 +72,75 @@ public final class ObjectIndex {
                 continue;
             }
             String base = Names.correlated(s.name());
-            int n = occurrences.merge(base, 1, Integer::sum) - 1;
-            String key = n == 0 ? base : base + "#" + n;
-            Entity e = new Entity(s.name(), key, i, s.sectionIndex(), s.value(), s.size(), function, !s.isLocal());
-            entities.add(e);
-            byKey.put(key, e);
-            bySymbol.put(i, e);
-            bySection.computeIfAbsent(s.sectionIndex(), k -> new ArrayList<>()).add(e);
+            raw.add(new Raw(i, s, base, occurrences.merge(base, 1, Integer::sum) - 1));
+        }
+        for (RelocationSection rela : elf.relocationSections()) {
+            List<Relocation> list = rela.list();
+            relocations.put(elf.indexOf(rela.target()), list);
+            if (rela.target().hasFlags(Elf.SHF_EXECINSTR)) {
+                inCode.addAll(list);
+            }
+        }
+        // First by name and order; then namesakes (static locals: __already_done, __func__, _rs) by the
+        // functions that use them, which a change elsewhere in the unit does not renumber.
+        for (Raw r : raw) {
+            String key = occurrences.get(r.base()) == 1 ? r.base() : r.base() + "#" + r.occurrence();
+            add(new Entity(r.symbol().name(), key, r.index(), r.symbol().sectionIndex(), r.symbol().value(),
+                    r.symbol().size(), r.symbol().type() == Elf.STT_FUNC, !r.symbol().isLocal(), r.occurrence()));
+        }
+        Map<Entity, java.util.TreeSet<String>> users = namesakeUsers(occurrences);
+        if (!users.isEmpty()) {
+            List<Entity> keyed = new ArrayList<>(entities);
+            entities.clear();
+            byKey.clear();
+            bySymbol.clear();
+            bySection.clear();
+            Map<String, Integer> taken = new HashMap<>();
+            for (Entity e : keyed) {
+                java.util.TreeSet<String> by = users.get(e);
+                String key = by == null || by.isEmpty() ? e.key() : Names.correlated(e.name()) + "@" + String.join(",", by);
+                int n = taken.merge(key, 1, Integer::sum) - 1;
+                add(new Entity(e.name(), n == 0 ? key : key + "#" + n, e.symbol(), e.section(), e.start(), e.size(),
+                        e.function(), e.global(), e.occurrence()));
+            }
         }
         bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
-        for (RelocationSection rela : elf.relocationSections()) {
-            relocations.put(elf.indexOf(rela.target()), rela.list());
+    }
+
+    private void add(Entity e) {
+        entities.add(e);
+        byKey.put(e.key(), e);
+        bySymbol.put(e.symbol(), e);
+        bySection.computeIfAbsent(e.section(), k -> new ArrayList<>()).add(e);
+    }
+
+    /** For numbered static data objects, the functions (by name) that refer to each. */
+    private Map<Entity, java.util.TreeSet<String>> namesakeUsers(Map<String, Integer> occurrences) {
+        bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
+        Map<Entity, java.util.TreeSet<String>> users = new HashMap<>();
+        for (Entity e : entities) {
+            // GCC numbers a static local (name.N) by what else the unit has: key it by its users whether or not
+            // it has namesakes here, so a namesake added elsewhere in the unit does not change its key.
+            if (!e.function() && !e.global() && !e.name().equals(Names.correlated(e.name()))) {
+                users.put(e, new java.util.TreeSet<>());
+            }
         }
+        if (users.isEmpty()) {
+            return users;
+        }
+        for (var entry : relocations.entrySet()) {
+            List<Entity> in = bySection.getOrDefault(entry.getKey(), List.of());
+            for (Relocation r : entry.getValue()) {
+                if (target(r) instanceof Target.InEntity t && users.containsKey(t.entity())) {
+                    for (Entity f : in) {
+                        if (f.function() && r.offset() >= f.start() && r.offset() < f.start() + f.size()) {
+                            users.get(t.entity()).add(Names.correlated(f.owner()));
+                        }
+                    }
+                }
+            }
+        }
+        return users;
     }
 
     public ElfFile elf() {
@@ -219,7 +281,10 @@ public final class ObjectIndex {
     }
 
     /** How far a PC-relative field's addend sits before the byte it means (the field is usually last). */
-    static long bias(Relocation r) {
+    long bias(Relocation r) {
+        if (!inCode.contains(r)) {
+            return 0;  // a data field (.long target - .) means exactly its target
+        }
         return switch (r.type()) {
             case X86_64Relocations.R_X86_64_PC32, X86_64Relocations.R_X86_64_PLT32, X86_64Relocations.R_X86_64_GOTPCREL,
                  X86_64Relocations.R_X86_64_GOTPCRELX, X86_64Relocations.R_X86_64_REX_GOTPCRELX -> 4;

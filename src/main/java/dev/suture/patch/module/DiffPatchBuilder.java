@@ -16,6 +16,7 @@ import dev.suture.kernel.SourceTree;
 import dev.suture.kernel.SpecialSectionLayout;
 import dev.suture.kernel.UnitCompiler;
 import dev.suture.patch.PatchManifest;
+import dev.suture.patch.diff.CallerPromotion;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
 import dev.suture.patch.safety.Refusal;
@@ -37,6 +38,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
@@ -138,43 +140,37 @@ public final class DiffPatchBuilder {
             replaced.put(f.path(), f.patched());
         }
         SourceTree tree = sourceTree();
-        List<FixFile> files = withUnitsReachedByHeaders(tree, fixFiles, units);
-        // Units reached through a header compile from the work directory too, where a changed header next to
-        // them (a quoted include) is found before the pristine one.
-        files.forEach(f -> replaced.putIfAbsent(f.path(), f.patched()));
-        ObjectDiff.LineShift anyFileMoved = (from, to) -> files.stream().anyMatch(f -> f.lines().moved(from, to));
+        // Layout changes are seen in the source: refuse them before compiling anything.
+        List<Refusal> early = SafetyRules.review(fixFiles.stream().map(FixFile::asChange).toList(), List.of());
+        if (!early.isEmpty()) {
+            throw new Refused(early, List.of());
+        }
         Path dir = KernelCache.sutureCacheDir().resolve("builds")
                 .resolve(PatchBuilder.moduleName(Path.of(fixName)) + "-" + kernel.info().release());
         PatchBuilder.freshDirectory(dir);
-        log.printf("compiling %s, original and patched, against %s%n", String.join(", ", units), kernel.info().release());
-        long t0 = System.nanoTime();
-        List<UnitCompiler.Compiled>[] compiled = compileBoth(tree, units, replaced, dir);
-        log.printf("compiled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        SpecialSectionLayout layout = SpecialSectionLayout.of(kernel);
-
-        KernelExports exports = KernelExports.of(kernel);
-        List<UnitResult> results = new ArrayList<>();
-        List<SafetyRules.UnitReview> reviews = new ArrayList<>();
-        List<UnitWork> work = new ArrayList<>();
-        for (int i = 0; i < units.size(); i++) {
-            UnitCompiler.Compiled o = compiled[0].get(i);
-            UnitCompiler.Compiled p = compiled[1].get(i);
-            FixFile file = files.stream().filter(f -> f.path().equals(o.unit())).findFirst().orElseThrow();
-            ObjectIndex original = new ObjectIndex(ElfFile.read(Files.readAllBytes(o.object())));
-            ObjectIndex patched = new ObjectIndex(ElfFile.read(Files.readAllBytes(p.object())));
-            // A line of any changed file may move: a header's WARN is inlined into the units including it.
-            ObjectDiff diff = new ObjectDiff(original, patched, layout, anyFileMoved);
-            List<ObjectDiff.Decision> decisions = diff.decide();
-            String object = o.module().orElse(Replacement.VMLINUX);
-            KernelSymbols symbols = kernelObjects.of(object);
-            UnitSymbols unitSymbols = new UnitSymbols(symbols, o.unit(), original);
-            results.add(new UnitResult(o.unit(), object, decisions));
-            reviews.add(new SafetyRules.UnitReview(file.asChange(), decisions, original, patched,
-                    e -> unitSymbols.find(e).map(symbols::traceable).orElse(false), o.symbolVersions(), p.symbolVersions()));
-            work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
+        List<String> own = List.copyOf(units);
+        Reach reach = unitsReachedByHeaders(tree, fixFiles, units);
+        List<FixFile> files = reach.files();
+        // Units reached through a header compile from the work directory too, where a changed header next to
+        // them (a quoted include) is found before the pristine one.
+        files.forEach(f -> replaced.putIfAbsent(f.path(), f.patched()));
+        if (units.size() > MAX_HEADER_UNITS) {
+            if (!own.isEmpty()) {
+                // The fix's own units may already show why it cannot be patched (an exported signature, say).
+                Analysis mine = analyse(tree, own, replaced, files, Set.of(), dir);
+                List<Refusal> refusals = SafetyRules.review(files.stream().filter(f -> own.contains(f.path()))
+                        .map(FixFile::asChange).toList(), mine.reviews());
+                if (!refusals.isEmpty()) {
+                    throw new Refused(refusals, mine.results());
+                }
+            }
+            throw new SutureException("the header change reaches " + units.size() + " units (more than " + MAX_HEADER_UNITS
+                    + "): " + String.join(", ", reach.headers()), "make the change in the .c files that need it, or narrow the header change");
         }
-        log.printf("compared %d unit%s in %.1f s%n", units.size(), units.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
-        List<Refusal> refusals = SafetyRules.review(files.stream().map(FixFile::asChange).toList(), reviews);
+        Analysis analysis = analyse(tree, units, replaced, files, reach.optional(), dir);
+        List<UnitResult> results = analysis.results();
+        List<UnitWork> work = analysis.work();
+        List<Refusal> refusals = SafetyRules.review(files.stream().map(FixFile::asChange).toList(), analysis.reviews());
         if (!refusals.isEmpty()) {
             throw new Refused(refusals, results);
         }
@@ -185,7 +181,8 @@ public final class DiffPatchBuilder {
                     + " (comments, unused code or only moved lines)", "nothing needs live-patching; see --explain for each function");
         }
 
-        List<String> notes = new ArrayList<>();
+        KernelExports exports = KernelExports.of(kernel);
+        List<String> notes = new ArrayList<>(analysis.notes());
         List<Replacement> replacements = new ArrayList<>();
         List<PatchManifest.Function> functions = new ArrayList<>();
         Map<String, SymbolResolver.Resolution.Livepatch> placeholders = new LinkedHashMap<>();
@@ -265,41 +262,107 @@ public final class DiffPatchBuilder {
         return Files.isRegularFile(dir.resolve("Makefile")) || Files.isRegularFile(dir.resolve("Kbuild"));
     }
 
+    /** The decisions and reviews of compiled units, and what extraction needs of each. */
+    private record Analysis(List<UnitResult> results, List<SafetyRules.UnitReview> reviews, List<UnitWork> work,
+                            List<String> notes) {
+    }
+
+    /**
+     * Compiles the units both ways and compares them. Units reached only through a header ({@code optional})
+     * that this kernel does not build (a built-in unit vmlinux lacks, a module it does not ship) are skipped.
+     */
+    private Analysis analyse(SourceTree tree, List<String> units, Map<String, String> replaced, List<FixFile> files,
+                             Set<String> optional, Path dir) throws IOException {
+        ObjectDiff.LineShift anyFileMoved = (from, to) -> files.stream().anyMatch(f -> f.lines().moved(from, to));
+        log.printf("compiling %s, original and patched, against %s%n", String.join(", ", units), kernel.info().release());
+        long t0 = System.nanoTime();
+        List<UnitCompiler.Compiled>[] compiled = compileBoth(tree, units, replaced, dir);
+        log.printf("compiled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        SpecialSectionLayout layout = SpecialSectionLayout.of(kernel);
+        List<UnitResult> results = new ArrayList<>();
+        List<SafetyRules.UnitReview> reviews = new ArrayList<>();
+        List<UnitWork> work = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < units.size(); i++) {
+            UnitCompiler.Compiled o = compiled[0].get(i);
+            UnitCompiler.Compiled p = compiled[1].get(i);
+            FixFile file = files.stream().filter(f -> f.path().equals(o.unit())).findFirst().orElseThrow();
+            String object = o.module().orElse(Replacement.VMLINUX);
+            if (optional.contains(o.unit()) && !builtBy(object, o.unit(), tree)) {
+                notes.add(o.unit() + " includes a changed file but is not built into " + kernel.info().release());
+                continue;
+            }
+            ObjectIndex original = new ObjectIndex(ElfFile.read(Files.readAllBytes(o.object())));
+            ObjectIndex patched = new ObjectIndex(ElfFile.read(Files.readAllBytes(p.object())));
+            // A line of any changed file may move: a header's WARN is inlined into the units including it.
+            ObjectDiff diff = new ObjectDiff(original, patched, layout, anyFileMoved);
+            KernelSymbols symbols = kernelObjects.of(object);
+            UnitSymbols unitSymbols = new UnitSymbols(symbols, o.unit(), original);
+            java.util.function.Predicate<ObjectIndex.Entity> traceable = e -> unitSymbols.find(e).map(symbols::traceable).orElse(false);
+            List<ObjectDiff.Decision> decisions = CallerPromotion.apply(diff.decide(), patched, traceable, patched::sectionName);
+            results.add(new UnitResult(o.unit(), object, decisions));
+            reviews.add(new SafetyRules.UnitReview(file.asChange(), decisions, original, patched, traceable,
+                    o.symbolVersions(), p.symbolVersions()));
+            work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
+        }
+        log.printf("compared %d unit%s in %.1f s%n", units.size(), units.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
+        return new Analysis(results, reviews, work, notes);
+    }
+
+    /** Whether the kernel links the unit: into vmlinux (a DWARF unit of it), or into a module it ships. */
+    private boolean builtBy(String object, String unit, SourceTree tree) {
+        if (Replacement.VMLINUX.equals(object)) {
+            return dev.suture.kernel.IncludeIndex.of(kernel, tree).isBuiltIn(unit);
+        }
+        return dev.suture.kernel.ModuleIndex.load(kernel.modulesDir()).contains(object);
+    }
+
     /** Most units a header change may reach before the build asks for a narrower fix. */
     private static final int MAX_HEADER_UNITS = 200;
 
+    /** The files of the fix plus the units reached through its headers, which of those are optional, and the headers. */
+    private record Reach(List<FixFile> files, Set<String> optional, List<String> headers) {
+    }
+
     /**
-     * Adds, for every changed header, the built-in units that include it (as unchanged files of the fix, so
-     * they are compiled twice and compared like the others).
+     * Adds, for every changed header (or included .c file), the units that include it, as unchanged files of
+     * the fix, so they are compiled twice and compared like the others: built-in units from the kernel's
+     * include index, and for a header outside the include directories the units of its own directory that
+     * include it (a module's, too).
      */
-    private List<FixFile> withUnitsReachedByHeaders(SourceTree tree, List<FixFile> files, List<String> units) throws IOException {
+    private Reach unitsReachedByHeaders(SourceTree tree, List<FixFile> files, List<String> units) throws IOException {
         List<String> headers = files.stream().map(FixFile::path).filter(p -> p.endsWith(".h") || includedSource(p)).toList();
         if (headers.isEmpty()) {
-            return files;
+            return new Reach(files, Set.of(), headers);
         }
         log.printf("finding the units that include %s%n", String.join(", ", headers));
         dev.suture.kernel.IncludeIndex index = dev.suture.kernel.IncludeIndex.of(kernel, tree);
         List<FixFile> all = new ArrayList<>(files);
+        Set<String> optional = new java.util.LinkedHashSet<>();
         for (String header : headers) {
-            List<String> reached = index.unitsIncluding(header);
+            java.util.Set<String> reached = new java.util.TreeSet<>(index.unitsIncluding(header));
+            if (!header.startsWith("include/") && !header.startsWith("arch/x86/include/")) {
+                for (String local : dev.suture.kernel.IncludeIndex.localUnitsIncluding(tree.source(), header)) {
+                    if (!includedSource(local)) {
+                        reached.add(local);
+                    }
+                }
+            }
             if (reached.isEmpty() && units.isEmpty()) {
-                throw new SutureException("no unit built into " + kernel.info().release() + " includes " + header
-                        + " (of " + index.unitCount() + " built-in units; units of modules are not searched)",
-                        "add to the diff a trivial change (a comment) to each .c file of a module that must be rebuilt");
+                throw new SutureException("no unit of " + kernel.info().release() + " includes " + header
+                        + " (of " + index.unitCount() + " built-in units and the units of its own directory)",
+                        "add to the diff a trivial change (a comment) to each .c file that must be rebuilt");
             }
             for (String unit : reached) {
                 if (!units.contains(unit)) {
                     units.add(unit);
+                    optional.add(unit);
                     String text = Files.readString(tree.source().resolve(unit), java.nio.charset.StandardCharsets.ISO_8859_1);
                     all.add(new FixFile(unit, text, text, ObjectDiff.LineShift.NONE, new java.util.TreeSet<>(), new java.util.TreeSet<>()));
                 }
             }
         }
-        if (units.size() > MAX_HEADER_UNITS) {
-            throw new SutureException("the header change reaches " + units.size() + " units (more than " + MAX_HEADER_UNITS
-                    + "): " + String.join(", ", headers), "make the change in the .c files that need it, or narrow the header change");
-        }
-        return all;
+        return new Reach(all, optional, headers);
     }
 
     private record UnitWork(String unit, ObjectIndex patched, ObjectDiff diff, List<ObjectDiff.Decision> decisions,

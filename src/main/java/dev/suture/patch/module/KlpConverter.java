@@ -22,7 +22,11 @@ import java.util.Set;
 public final class KlpConverter {
     static final int SHN_LIVEPATCH = 0xff20;
     static final long SHF_RELA_LIVEPATCH = 0x00100000L;
-    /** Sections the kernel processes at module load, before livepatch could resolve anything in them. */
+    /**
+     * Sections the kernel processes at module load (alternatives, jump labels, static calls, ...). Livepatch
+     * relocations to vmlinux are applied by the module loader before that (since Linux 5.8), so they may
+     * appear there; those to a module are applied only when livepatch sees that module, too late.
+     */
     private static final Set<String> LOAD_TIME_SECTIONS = Set.of("__jump_table", ".static_call_sites",
             ".altinstructions", ".parainstructions", "__ex_table", "__bug_table", ".smp_locks", "__mcount_loc",
             ".retpoline_sites", ".return_sites", ".call_sites", ".orc_unwind_ip", ".init.text", ".exit.text",
@@ -34,6 +38,8 @@ public final class KlpConverter {
 
     private KlpConverter() {
     }
+
+    private static final String VMLINUX = dev.suture.patch.source.Replacement.VMLINUX;
 
     static List<Converted> convert(ElfFile ko, SymbolResolver resolver) {
         Map<Integer, SymbolResolver.Resolution.Livepatch> klp = new LinkedHashMap<>();
@@ -56,11 +62,13 @@ public final class KlpConverter {
             if (touched.isEmpty()) {
                 continue;
             }
-            if (LOAD_TIME_SECTIONS.contains(target.name()) || (target.flags() & Elf.SHF_ALLOC) == 0) {
-                String names = String.join(", ", touched.stream().map(i -> symbols.get(i).name()).toList());
+            List<Integer> late = touched.stream().filter(i -> !VMLINUX.equals(klp.get(i).object())).toList();
+            if ((LOAD_TIME_SECTIONS.contains(target.name()) && !late.isEmpty()) || (target.flags() & Elf.SHF_ALLOC) == 0) {
+                List<Integer> named = (target.flags() & Elf.SHF_ALLOC) == 0 ? touched : late;
+                String names = String.join(", ", named.stream().map(i -> klp.get(i).object() + ":" + klp.get(i).name()).toList());
                 throw new SutureException("the patch refers to " + names + " from " + target.name()
                         + ", which the kernel processes when the module loads, before livepatch can resolve it",
-                        "avoid static keys, static calls and alternatives on non-exported kernel symbols in the new code");
+                        "avoid static keys, static calls and alternatives on a module's own symbols in the new code");
             }
             for (String object : touched.stream().map(i -> klp.get(i).object()).distinct().toList()) {
                 String name = ".klp.rela." + object + "." + target.name();

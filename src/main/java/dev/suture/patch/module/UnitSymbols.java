@@ -84,7 +84,7 @@ final class UnitSymbols {
         }
         // Numbered static locals: same name, same order within the unit.
         String base = Names.correlated(e.name());
-        int wanted = e.key().contains("#") ? Integer.parseInt(e.key().substring(e.key().indexOf('#') + 1)) : 0;
+        int wanted = e.occurrence();
         List<KernelSymbol> sameBase = kernel.names().stream().filter(n -> n.startsWith(base + ".") && Names.correlated(n).equals(base))
                 .flatMap(n -> kernel.named(n).stream()).filter(this::inUnit)
                 .sorted(java.util.Comparator.comparingLong(KernelSymbol::address)).toList();
