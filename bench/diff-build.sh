@@ -31,7 +31,8 @@ case "${1:-warm}" in
     release="$(basename "$(dirname "$src")")"
     cp -a "$src/build" "$out/full"
     start=$(date +%s.%N)
-    make -s -C "$src/linux-source-6.1" O="$out/full" KERNELRELEASE="$release" CC=gcc-12 -j"$(nproc)" vmlinux >"$out/full.log" 2>&1
+    log="${SUTURE_FULL_LOG:-$repo/target/full-build.log}"; mkdir -p "$(dirname "$log")"
+    make -s -C "$src/linux-source-6.1" O="$out/full" KERNELRELEASE="$release" CC=gcc-12 -j"$(nproc)" vmlinux >"$log" 2>&1 || { echo "full: make failed, see $log" >&2; exit 1; }
     printf 'full: make vmlinux -j%d of %s %.1f s\n' "$(nproc)" "$release" "$(seconds "$start" "$(date +%s.%N)")" ;;
   *)
     echo "usage: $0 warm [RUNS] | cold | full" >&2; exit 2 ;;
