@@ -1,0 +1,16 @@
+#!/bin/sh
+# uselib() on a missing file fails with ENOENT and logs nothing; patched, every call
+# logs "uselib() is obsolete" (ratelimited: 10 per 5 s, so 3 calls log 3 lines).
+state="$1"
+msg='uselib() is obsolete and will go away'
+m0=$(dmesg | grep -c "$msg")
+got=$(/root/probe 3 | sort -u) || exit 1
+m1=$(dmesg | grep -c "$msg")
+new=$((m1 - m0))
+echo "observed: $got; $new new log line(s)"
+[ "$got" = "uselib: ENOENT" ] || exit 1
+case "$state" in
+	before|reverted) [ $new -eq 0 ] ;;
+	patched) [ $new -eq 3 ] ;;
+	*) echo "usage: check.sh before|patched|reverted" >&2; exit 2 ;;
+esac
