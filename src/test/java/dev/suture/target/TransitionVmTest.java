@@ -118,7 +118,11 @@ class TransitionVmTest {
         assertThat(events).anyMatch(e -> e instanceof TransitionEvent.Predicted p
                 && p.blockers().stream().anyMatch(b -> b.comm().equals("cat") && b.function().equals("fixture_block_wait")));
         assertThat(events).anyMatch(e -> e instanceof TransitionEvent.Nudged n && n.report().contains("nudged"));
-        assertThat(seconds).as("done before the kernel's own signal at 15 s").isLessThan(12);
+        // The transition itself (from load to done, as the watch timed it) ends before the kernel's own signal
+        // at 15 s; the whole apply adds copying and the run-pre check, which a loaded machine slows down.
+        assertThat(events).as("completed before the kernel's own signal")
+                .anyMatch(e -> e instanceof TransitionEvent.Completed c && c.patched() && c.seconds() < 12);
+        assertThat(seconds).as("the whole apply, within its 12 s transition timeout and the preflight").isLessThan(30);
         assertThat(vm.channel().run("cat /tmp/read.status 2>/dev/null").output()).as("the reader still waits").isEmpty();
 
         ctl("release-reader");

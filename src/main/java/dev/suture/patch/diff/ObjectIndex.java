@@ -231,7 +231,7 @@ public final class ObjectIndex {
             int to = (int) Math.min(data.length, from + s.entsize());
             return "const:" + java.util.HexFormat.of().formatHex(data, from, to) + signed(-bias);
         }
-        return Names.correlatedSection(s.name()) + ":" + piece(a.section(), a.offset());
+        return Names.correlatedSection(s.name()) + ":" + piece(a.section(), a.offset() + bias) + signed(-bias);
     }
 
     /**
@@ -273,7 +273,7 @@ public final class ObjectIndex {
             for (Relocation r : list) {
                 Symbol s = elf.symbols().get(r.symbol());
                 if (!s.isUndefined() && s.sectionIndex() == section) {
-                    starts.add(s.value() + r.addend());
+                    starts.add(s.value() + r.addend() + bias(r));
                 }
             }
         }
