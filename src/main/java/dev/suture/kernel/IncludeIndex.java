@@ -36,6 +36,8 @@ public final class IncludeIndex {
     }
 
     private final Data data;
+    /** Who includes each file: the include edges turned round, made on the first question. */
+    private Map<String, List<String>> includers;
 
     private IncludeIndex(Data data) {
         this.data = data;
@@ -57,8 +59,12 @@ public final class IncludeIndex {
 
     /** The built-in units that include {@code header} (relative to the source root), sorted. */
     public List<String> unitsIncluding(String header) {
-        Map<String, List<String>> reverse = new HashMap<>();
-        data.includes().forEach((file, included) -> included.forEach(h -> reverse.computeIfAbsent(h, k -> new ArrayList<>()).add(file)));
+        if (includers == null) {
+            Map<String, List<String>> reverse = new HashMap<>();
+            data.includes().forEach((file, included) -> included.forEach(h -> reverse.computeIfAbsent(h, k -> new ArrayList<>()).add(file)));
+            includers = reverse;
+        }
+        Map<String, List<String>> reverse = includers;
         Set<String> seen = new TreeSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(header));
         while (!todo.isEmpty()) {

@@ -19,11 +19,6 @@ public final class Names {
         return NUMBER_PART.matcher(name).replaceAll("");
     }
 
-    /** A section name without the numbering of the symbol it is named after. */
-    public static String correlatedSection(String name) {
-        return correlated(name);
-    }
-
     /** The function a {@code .cold} part was split from, or the name itself. */
     public static String owner(String name) {
         return COLD.matcher(name).replaceAll("");

@@ -52,10 +52,6 @@ public final class ObjectDiff {
         return patchedSpecial;
     }
 
-    public SpecialEntries originalSpecial() {
-        return originalSpecial;
-    }
-
     /** The decision for every function and data object of either object; cold parts count as their owner. */
     public List<Decision> decide() {
         List<Decision> out = new ArrayList<>();

@@ -231,7 +231,7 @@ public final class ObjectIndex {
             int to = (int) Math.min(data.length, from + s.entsize());
             return "const:" + java.util.HexFormat.of().formatHex(data, from, to) + signed(-bias);
         }
-        return Names.correlatedSection(s.name()) + ":" + piece(a.section(), a.offset() + bias) + signed(-bias);
+        return Names.correlated(s.name()) + ":" + piece(a.section(), a.offset() + bias) + signed(-bias);
     }
 
     /**
@@ -263,7 +263,7 @@ public final class ObjectIndex {
         return switch (target(r)) {
             case Target.External x -> x.name() + signed(x.addend());
             case Target.InEntity in -> in.entity().key() + signed(in.offset());
-            case Target.Anonymous a -> Names.correlatedSection(elf.section(a.section()).name()) + signed(a.offset());
+            case Target.Anonymous a -> Names.correlated(elf.section(a.section()).name()) + signed(a.offset());
         };
     }
 

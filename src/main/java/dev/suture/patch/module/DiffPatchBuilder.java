@@ -53,6 +53,7 @@ public final class DiffPatchBuilder {
     private final CachedKernel kernel;
     private final PrintStream log;
     private final KernelObjects kernelObjects;
+    private dev.suture.kernel.IncludeIndex includeIndex;
 
     public DiffPatchBuilder(CachedKernel kernel, PrintStream log) {
         this.kernel = kernel;
@@ -312,9 +313,17 @@ public final class DiffPatchBuilder {
     /** Whether the kernel links the unit: into vmlinux (a DWARF unit of it), or into a module it ships. */
     private boolean builtBy(String object, String unit, SourceTree tree) {
         if (Replacement.VMLINUX.equals(object)) {
-            return dev.suture.kernel.IncludeIndex.of(kernel, tree).isBuiltIn(unit);
+            return includeIndex(tree).isBuiltIn(unit);
         }
-        return dev.suture.kernel.ModuleIndex.load(kernel.modulesDir()).contains(object);
+        return kernelObjects.hasModule(object);
+    }
+
+    /** The kernel's include index, read (or computed) once per build. */
+    private dev.suture.kernel.IncludeIndex includeIndex(SourceTree tree) {
+        if (includeIndex == null) {
+            includeIndex = dev.suture.kernel.IncludeIndex.of(kernel, tree);
+        }
+        return includeIndex;
     }
 
     /** Most units a header change may reach before the build asks for a narrower fix. */
@@ -336,7 +345,7 @@ public final class DiffPatchBuilder {
             return new Reach(files, Set.of(), headers);
         }
         log.printf("finding the units that include %s%n", String.join(", ", headers));
-        dev.suture.kernel.IncludeIndex index = dev.suture.kernel.IncludeIndex.of(kernel, tree);
+        dev.suture.kernel.IncludeIndex index = includeIndex(tree);
         List<FixFile> all = new ArrayList<>(files);
         Set<String> optional = new java.util.LinkedHashSet<>();
         for (String header : headers) {

@@ -19,6 +19,7 @@ final class KernelObjects {
     private final CachedKernel kernel;
     private final Map<String, Path> outOfTree = new LinkedHashMap<>();
     private final Map<String, KernelSymbols> read = new HashMap<>();
+    private ModuleIndex modules;
 
     KernelObjects(CachedKernel kernel) {
         this.kernel = kernel;
@@ -30,6 +31,18 @@ final class KernelObjects {
             throw new SutureException("no such module file: " + ko, "give the .ko that runs on the target");
         }
         outOfTree.put(ModuleIndex.nameOf(ko.getFileName().toString()), ko);
+    }
+
+    /** Whether the kernel ships the module (in its modules tree, or as an out-of-tree file given). */
+    boolean hasModule(String name) {
+        return outOfTree.containsKey(name) || modules().contains(name);
+    }
+
+    private ModuleIndex modules() {
+        if (modules == null) {
+            modules = ModuleIndex.load(kernel.modulesDir());
+        }
+        return modules;
     }
 
     KernelSymbols vmlinux() {
@@ -53,7 +66,7 @@ final class KernelObjects {
         if (file != null) {
             return KernelSymbols.ofModule(object, file);
         }
-        ModuleIndex index = ModuleIndex.load(kernel.modulesDir());
+        ModuleIndex index = modules();
         if (!index.contains(object)) {
             throw new SutureException("the target kernel has no module '" + object + "'",
                     "name vmlinux or a module of " + kernel.info().release()

@@ -41,7 +41,7 @@ final class PatchObjectExtractor {
 
     /** The cut-down object and what the module glue and the klp conversion need to know about it. */
     record Extracted(byte[] object, List<Replaced> replaced, Map<String, SymbolResolver.Resolution.Livepatch> placeholders,
-                     List<String> included, List<String> droppedEntries) {
+                     List<String> droppedEntries) {
     }
 
     private final ElfFile elf;
@@ -153,7 +153,7 @@ final class PatchObjectExtractor {
                 i = 0;
             }
         }
-        return new Extracted(elf.toBytes(), replaced, placeholders, List.copyOf(included), droppedEntries);
+        return new Extracted(elf.toBytes(), replaced, placeholders, droppedEntries);
     }
 
     /** Undefined symbols only the removed parts of the unit used; left in, they would be resolved for nothing. */
