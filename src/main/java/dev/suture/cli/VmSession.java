@@ -16,7 +16,15 @@ final class VmSession {
 
     static int runReported(TestVm vm, List<String> command, Duration timeout) throws IOException {
         PrintStream out = System.out;
-        TestVm.Snapshot before = vm.snapshot();
+        TestVm.Snapshot before;
+        try {
+            before = vm.snapshot();
+        } catch (AgentChannel.AgentTimeoutException hung) {
+            System.err.println("suture: the VM does not answer (" + hung.getMessage() + "); last console lines:\n"
+                    + vm.consoleTail(20));
+            System.err.println("  fix: stop it with 'suture vm stop --name " + vm.state().name() + "' and start it again");
+            return VmCommand.EXIT_TIMEOUT;
+        }
         int status;
         try {
             status = vm.channel().run(ShellQuote.join(command), out, timeout);

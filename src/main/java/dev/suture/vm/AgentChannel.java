@@ -29,6 +29,8 @@ public final class AgentChannel implements Channel {
     /** File locks serialise processes; within one process, threads queue here (a JVM cannot lock a file twice). */
     private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long past a command's limit the host waits for the agent to report that it killed the command. */
+    private static final Duration AGENT_GRACE = Duration.ofSeconds(20);
     private final String name;
     private final Path socket;
     private final Path lockFile;
@@ -47,7 +49,15 @@ public final class AgentChannel implements Channel {
     @Override
     public int run(String command, OutputStream output, Duration timeout) throws IOException {
         String encoded = Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
-        return exchange("run " + encoded, null, output, timeout);
+        // The agent kills the command at the limit and answers; the host waits a little longer for that answer,
+        // so only a VM that stopped answering at all ends in "no answer".
+        long limit = Math.max(1, timeout.toSeconds());
+        int status = exchange("run " + encoded + " " + limit, null, output, timeout.plus(AGENT_GRACE));
+        if (status == AgentReplyParser.STOPPED_AT_LIMIT) {
+            throw new AgentTimeoutException(describe() + ": the command ran past its " + limit
+                    + " s limit; the VM's agent killed it");
+        }
+        return status;
     }
 
     @Override

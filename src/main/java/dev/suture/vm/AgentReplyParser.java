@@ -14,6 +14,8 @@ import java.util.OptionalInt;
  */
 final class AgentReplyParser {
     private static final int STATUS_DIGITS = 12;
+    /** The status of a command the agent killed because it ran past its limit (the agent sends "T"). */
+    static final int STOPPED_AT_LIMIT = Integer.MIN_VALUE;
 
     private final byte[] begin;
     private final byte[] endPrefix;
@@ -69,6 +71,9 @@ final class AgentReplyParser {
     }
 
     private static int parseStatus(String digits) {
+        if (digits.equals("T")) {
+            return STOPPED_AT_LIMIT;
+        }
         try {
             return Integer.parseInt(digits);
         } catch (NumberFormatException e) {

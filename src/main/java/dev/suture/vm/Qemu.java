@@ -75,6 +75,14 @@ public final class Qemu {
         }
     }
 
+    /**
+     * TCG runs all vCPUs on one host thread. With a thread per vCPU (QEMU 7.2's default), a guest that
+     * patches its own hot code (a static key flipped by enabling a trace event, while another vCPU runs the
+     * patched function) livelocks within minutes when the host is busy: both vCPUs spin and the guest never
+     * answers again. One thread keeps two guest CPUs, their interleaving and preemption, and is stable.
+     */
+    private static final String TCG = "tcg,thread=single";
+
     /** The QEMU command line: no devices but two serial ports (console log file, agent socket). */
     static List<String> commandLine(VmSpec spec, VmHome home, Accelerator accel, boolean daemonize) {
         List<String> argv = new ArrayList<>(List.of(
@@ -82,7 +90,7 @@ public final class Qemu {
                 "-name", "suture-" + spec.name(),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-machine", "pc",
-                "-accel", accel == Accelerator.KVM ? "kvm" : "tcg",
+                "-accel", accel == Accelerator.KVM ? "kvm" : TCG,
                 "-cpu", accel == Accelerator.KVM ? "host" : "max",
                 "-smp", Integer.toString(spec.cpus()),
                 "-m", spec.memoryMb() + "M",

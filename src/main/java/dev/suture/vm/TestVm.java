@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestVm implements AutoCloseable {
     public static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TAINT_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final int REPORT_LINES = 25;
 
     private final VmHome home;
@@ -302,8 +303,12 @@ public final class TestVm implements AutoCloseable {
     }
 
     private long readTaint() throws IOException {
-        String text = channel().readText("/proc/sys/kernel/tainted").trim();
-        return Long.parseLong(text);
+        // A live guest answers at once; a minute tells a hung one apart without the default five.
+        var read = channel().run("cat /proc/sys/kernel/tainted", TAINT_READ_TIMEOUT);
+        if (!read.ok()) {
+            throw new IOException("cannot read /proc/sys/kernel/tainted on " + channel().describe() + ": " + read.output().strip());
+        }
+        return Long.parseLong(read.output().strip());
     }
 
     private static void sleep(Duration d) {

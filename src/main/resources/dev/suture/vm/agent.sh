@@ -5,6 +5,8 @@
 # so the host can skip stale bytes and find the end of binary output.
 # A command's output goes to a file that is streamed from here, so that processes it leaves
 # running in the background (setsid ... &) never write into a later reply.
+# "run" takes a limit in seconds: a command still running then is killed with its whole process
+# group and the reply ends with status T, so one hung command never blocks the requests after it.
 port=/dev/ttyS1
 work=/run/suture
 mkdir -p "$work"
@@ -14,20 +16,38 @@ stty raw -echo
 reply_begin() { printf '\n%s BEGIN\n' "$1"; }
 reply_end() { printf '\n%s END %s\n' "$1" "$2"; }
 
+uptime_seconds() {
+  read -r up _ < /proc/uptime
+  echo "${up%.*}"
+}
+
 run_command() {
   token=$1
+  limit=${3:-0}
   echo "$2" | base64 -d > "$work/cmd.$token"
   : > "$work/out.$token"
   (
     cd /root
-    sh "$work/cmd.$token" </dev/null >"$work/out.$token" 2>&1
+    # setsid makes the command a process-group leader, so a kill at the limit reaches all it started.
+    setsid sh -c 'echo $$ > "$1"; exec sh "$2"' sh "$work/pid.$token" "$work/cmd.$token" \
+      </dev/null >"$work/out.$token" 2>&1
     echo $? > "$work/rc.$token.tmp"
     mv "$work/rc.$token.tmp" "$work/rc.$token"
   ) &
+  started=$(uptime_seconds)
   reply_begin "$token"
   sent=0
   delay=1000
   while :; do
+    if [ "$limit" -gt 0 ] && [ ! -f "$work/rc.$token" ] && [ $(($(uptime_seconds) - started)) -ge "$limit" ]; then
+      pgid=$(cat "$work/pid.$token" 2>/dev/null)
+      [ -n "$pgid" ] && kill -KILL -- "-$pgid" 2>/dev/null
+      size=$(wc -c < "$work/out.$token")
+      [ "$size" -gt "$sent" ] && tail -c +$((sent + 1)) "$work/out.$token" | head -c $((size - sent))
+      rm -f "$work/cmd.$token" "$work/out.$token" "$work/pid.$token"
+      reply_end "$token" T
+      return
+    fi
     # Check for the end first: output written before the status file exists is then complete.
     finished=0
     [ -f "$work/rc.$token" ] && finished=1
@@ -42,7 +62,7 @@ run_command() {
     [ $delay -lt 50000 ] && delay=$((delay * 2))
   done
   status=$(cat "$work/rc.$token")
-  rm -f "$work/cmd.$token" "$work/out.$token" "$work/rc.$token"
+  rm -f "$work/cmd.$token" "$work/out.$token" "$work/rc.$token" "$work/pid.$token"
   reply_end "$token" "$status"
 }
 
@@ -65,7 +85,7 @@ put_file() {
 
 while read -r token op arg1 arg2 arg3; do
   case "$op" in
-    run) run_command "$token" "$arg1" ;;
+    run) run_command "$token" "$arg1" "$arg2" ;;
     put) put_file "$token" "$arg1" "$arg2" "$arg3" ;;
     ping) reply_begin "$token"; reply_end "$token" 0 ;;
     *) ;;

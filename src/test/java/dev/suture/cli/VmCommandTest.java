@@ -76,6 +76,15 @@ class VmCommandTest {
                 "sleep 2; ps -o pid,args | grep -v grep | grep -c 'while true'");
         assertThat(alive.out().strip()).isEqualTo("1");
 
+        // A command past its limit is killed in the guest, with what it started, and the next one runs.
+        CliRun hung = CliRun.of("vm", "exec", "--name", VM, "--timeout", "3", "--", "sh -c 'sleep 600' & sleep 500");
+        assertThat(hung.exitCode()).isEqualTo(VmCommand.EXIT_TIMEOUT);
+        assertThat(hung.err()).contains("did not finish within 3 s");
+        CliRun next = CliRun.of("vm", "exec", "--name", VM, "--timeout", "20", "--",
+                "echo sleepers=$(ps -o args | grep -c '^sleep [56]00')");
+        assertThat(next.exitCode()).isZero();
+        assertThat(next.out()).contains("sleepers=0");
+
         assertThat(CliRun.of("vm", "stop", "--name", VM).exitCode()).isZero();
         CliRun gone = CliRun.of("vm", "exec", "--name", VM, "--", "true");
         assertThat(gone.exitCode()).isNotZero();

@@ -21,6 +21,15 @@ class AgentReplyParserTest {
     }
 
     @Test
+    void commandKilledAtItsLimitHasItsOwnStatus() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AgentReplyParser parser = new AgentReplyParser(TOKEN, out);
+        OptionalInt status = feed(parser, "\n" + TOKEN + " BEGIN\npartial" + "\n" + TOKEN + " END T\n");
+        assertThat(status).hasValue(AgentReplyParser.STOPPED_AT_LIMIT);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("partial");
+    }
+
+    @Test
     void findsMarkersSplitAcrossReadsByteByByte() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AgentReplyParser parser = new AgentReplyParser(TOKEN, out);

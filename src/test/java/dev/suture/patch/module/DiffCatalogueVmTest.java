@@ -10,6 +10,7 @@ import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.source.SourceDiff;
 import dev.suture.target.Channel;
 import dev.suture.target.PatchApplier;
+import dev.suture.vm.AgentChannel;
 import dev.suture.vm.KernelProblem;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
@@ -40,6 +41,9 @@ class DiffCatalogueVmTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Path CASES = Path.of(System.getProperty("suture.repo", ".")).resolve("bench/catalogue/cases");
     private static CachedKernel kernel;
+    /** {@code -Dsuture.catalogue.only=REGEX} runs only the cases whose directory names match, e.g. "19-.*". */
+    private static final String ONLY = System.getProperty("suture.catalogue.only", ".*");
+    private static VmSpec spec;
     private static TestVm vm;
     private static Path work;
     private static final List<String> results = new ArrayList<>();
@@ -66,7 +70,7 @@ class DiffCatalogueVmTest {
     static List<Case> cases() throws IOException {
         try (Stream<Path> dirs = Files.list(CASES)) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("fix.diff")) && Files.isRegularFile(d.resolve("expect")))
-                    .sorted().map(Case::read).toList();
+                    .filter(d -> d.getFileName().toString().matches(ONLY)).sorted().map(Case::read).toList();
         }
     }
 
@@ -89,8 +93,8 @@ class DiffCatalogueVmTest {
                 files.add(new VmSpec.GuestFile(probe, "/root/cases/" + c.name() + "/probe"));
             }
         }
-        vm = TestVm.boot(VmSpec.of("itest-catalogue", kernel).withFiles(files)
-                .withModules(List.copyOf(modules), List.of()), false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
+        spec = VmSpec.of("itest-catalogue", kernel).withFiles(files).withModules(List.copyOf(modules), List.of());
+        vm = TestVm.boot(spec, false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
     }
 
     @AfterAll
@@ -161,6 +165,14 @@ class DiffCatalogueVmTest {
         } catch (AssertionError | RuntimeException | IOException e) {
             results.add(String.join("\t", c.name(), c.expect(), "failed", String.format("%.1f", buildSeconds), functions,
                     String.valueOf(e.getMessage()).replace('\t', ' ').replace('\n', ' ')));
+            if (e instanceof AgentChannel.AgentTimeoutException || e instanceof AgentChannel.VmGoneException) {
+                // A hung or dead guest must not fail the cases after this one: report what its console said, and
+                // give the next case a freshly booted VM.
+                String console = vm.consoleTail(40);
+                vm.stop();
+                vm = TestVm.boot(spec, false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
+                throw new AssertionError(e.getMessage() + "; the VM's last console lines:\n" + console, e);
+            }
             throw e;
         }
         results.add(String.join("\t", c.name(), c.expect(), "applied", String.format("%.1f", buildSeconds), functions, ""));
