@@ -89,11 +89,27 @@ if [ ! -s "$work/deltas.txt" ]; then
     (cd "$work" && diff -u --label "a/$f" --label "b/$f" "$old/$f" "$new/$f" > "deltas/$name.diff")
   done < "$work/deltas.txt"
 fi
+if [ ! -s "$work/header-changes.txt" ]; then
+  # Every changed line of every header that differs, as "HEADER<TAB>LINE". The patched file of a delta is the
+  # newer tree's file itself, so when it does not compile against the older headers and its compiler error
+  # names an identifier that a header change adds or removes, the delta needs that header change.
+  while read -r h; do
+    diff -u "$old/$h" "$new/$h" 2>/dev/null | sed -n 's/^[-+]\([^-+].*\)$/\1/p' | sed "s|^|$h\t|"
+  done < "$work/changed-h.txt" > "$work/header-changes.txt"
+fi
 log "$(tr '\n' ' ' < "$work/counts.txt")"
 log "$(wc -l < "$work/deltas.txt") deltas (built-in .c files; each touches no header)"
 
 # --- 3. build, apply, smoke, revert -------------------------------------------------------------------------
 [ -f "$results" ] || printf 'file\toutcome\tseconds\tfunctions\treason\n' > "$results"
+# Rows of runs from before the needs-header outcome existed get it now, by the same test.
+while IFS=$'\t' read -r rf ro rs rfn rr; do
+  if [ "$ro" = failed-build ] && [[ "$rr" == *"does not compile"* ]] && header="$(needed_header "$rr")"; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" needs-header "$rs" "$rfn" "needs the change of $header: $rr"
+  else
+    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "$rfn" "$rr"
+  fi
+done < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
 
 vm_alive() { timeout 120 "$suture" vm exec --name "$vm" -t 60 -- true >/dev/null 2>&1; }
 vm_restart() {
@@ -131,6 +147,16 @@ scrub() { # no path of this machine in the results: the kernel cache, the repo a
   sed -e "s|$kernels/\([^/]*\)/source/linux-source-6.1|<source of \1>|g" -e "s|$kernels|<kernel cache>|g" \
       -e "s|$repo/||g" -e "s|$HOME|~|g"
 }
+needed_header() { # the header change a compiler error depends on ("HEADER (IDENTIFIER)"), or nothing
+  local ident
+  for ident in $(printf '%s' "$1" | grep -o '‘[^’]*’' | tr -d '‘’' | grep -oE '[A-Za-z_][A-Za-z0-9_]{3,}' \
+      | grep -vxE 'struct|union|enum|const|unsigned|long|char|void|static|inline|bool' | tac); do
+    local h
+    h="$(grep -m1 -wF -e "$ident" "$work/header-changes.txt" | cut -f1)"
+    [ -n "$h" ] && { printf '%s (%s)' "$h" "$ident"; return 0; }
+  done
+  return 1
+}
 record() { # file outcome seconds functions reason
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:--}" "$(printf '%s' "${5:--}" | oneline | scrub)" >> "$results"
   log "$1: $2 ($3 s) ${5:-}"
@@ -167,6 +193,12 @@ while read -r f <&4; do
       reason="$(first_error "$lg.build.err")"
       case "$reason" in
         *"changes no function's code"*) record "$f" no-change "$(secs)" "$funcs" "$reason" ;;   # nothing to patch
+        *"does not compile"*)
+          if header="$(needed_header "$reason")"; then
+            record "$f" needs-header "$(secs)" "$funcs" "needs the change of $header: $reason"
+          else
+            record "$f" failed-build "$(secs)" "$funcs" "$reason"
+          fi ;;
         *) record "$f" failed-build "$(secs)" "$funcs" "$reason" ;;
       esac
     fi
