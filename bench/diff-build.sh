@@ -30,10 +30,15 @@ case "${1:-warm}" in
     src="$("$repo/bin/suture" kernel path 2>/dev/null)/source"
     release="$(basename "$(dirname "$src")")"
     cp -a "$src/build" "$out/full"
-    start=$(date +%s.%N)
     log="${SUTURE_FULL_LOG:-$repo/target/full-build.log}"; mkdir -p "$(dirname "$log")"
-    make -s -C "$src/linux-source-6.1" O="$out/full" KERNELRELEASE="$release" CC=gcc-12 -j"$(nproc)" vmlinux >"$log" 2>&1 || { echo "full: make failed, see $log" >&2; exit 1; }
-    printf 'full: make vmlinux -j%d of %s %.1f s\n' "$(nproc)" "$release" "$(seconds "$start" "$(date +%s.%N)")" ;;
+    # CPU seconds as well as wall time: the CPU time does not depend on what else the machine runs, and CPU
+    # seconds divided by the cores is the least wall time the build can take on this machine.
+    TIMEFORMAT='%R %U %S'
+    { time make -s -C "$src/linux-source-6.1" O="$out/full" KERNELRELEASE="$release" CC=gcc-12 -j"$(nproc)" vmlinux \
+        >"$log" 2>&1 || { echo "full: make failed, see $log" >&2; exit 1; }; } 2> "$out/time"
+    read -r wall user sys < "$out/time"
+    printf 'full: make vmlinux -j%d of %s: %.1f s wall, %.1f s CPU (user %.1f, sys %.1f); at least %.1f s on %d idle cores\n' \
+      "$(nproc)" "$release" "$wall" "$(seconds 0 "$user + $sys")" "$user" "$sys" "$(echo "($user + $sys) / $(nproc)" | bc -l)" "$(nproc)" ;;
   *)
     echo "usage: $0 warm [RUNS] | cold | full" >&2; exit 2 ;;
 esac

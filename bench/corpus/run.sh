@@ -102,14 +102,6 @@ log "$(wc -l < "$work/deltas.txt") deltas (built-in .c files; each touches no he
 
 # --- 3. build, apply, smoke, revert -------------------------------------------------------------------------
 [ -f "$results" ] || printf 'file\toutcome\tseconds\tfunctions\treason\n' > "$results"
-# Rows of runs from before the needs-header outcome existed get it now, by the same test.
-while IFS=$'\t' read -r rf ro rs rfn rr; do
-  if [ "$ro" = failed-build ] && [[ "$rr" == *"does not compile"* ]] && header="$(needed_header "$rr")"; then
-    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" needs-header "$rs" "$rfn" "needs the change of $header: $rr"
-  else
-    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "$rfn" "$rr"
-  fi
-done < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
 
 vm_alive() { timeout 120 "$suture" vm exec --name "$vm" -t 60 -- true >/dev/null 2>&1; }
 vm_restart() {
@@ -161,6 +153,15 @@ record() { # file outcome seconds functions reason
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:--}" "$(printf '%s' "${5:--}" | oneline | scrub)" >> "$results"
   log "$1: $2 ($3 s) ${5:-}"
 }
+
+# Rows of runs from before the needs-header outcome existed get it now, by the same test.
+while IFS=$'\t' read -r rf ro rs rfn rr; do
+  if [ "$ro" = failed-build ] && [[ "$rr" == *"does not compile"* ]] && header="$(needed_header "$rr")"; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" needs-header "$rs" "$rfn" "needs the change of $header: $rr"
+  else
+    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "$rfn" "$rr"
+  fi
+done < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
 
 vm_ready=0
 done_count=0
