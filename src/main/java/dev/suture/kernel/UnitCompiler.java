@@ -79,7 +79,7 @@ public final class UnitCompiler {
                 }
                 List<String> argv = new ArrayList<>(List.of("make", "-s", "-j" + Runtime.getRuntime().availableProcessors()));
                 argv.addAll(tree.makeArguments(workDir));
-                argv.add("KCFLAGS=" + COMPILE_FLAGS);
+                argv.add("KCFLAGS=" + COMPILE_FLAGS + neighbourIncludes(replaced.keySet()));
                 if (replaced.keySet().stream().anyMatch(UnitCompiler::isGlobalHeader)) {
                     argv.add("NOSTDINC_FLAGS=-nostdinc -I" + overlay.resolve("arch/x86/include") + " -I" + overlay.resolve("include")
                             + " -I" + overlay.resolve("arch/x86/include/uapi") + " -I" + overlay.resolve("include/uapi"));
@@ -108,6 +108,21 @@ public final class UnitCompiler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A quote include is looked up first in the including file's directory, which for a replaced file is the
+     * work directory, not the tree. kbuild adds {@code -I$(srctree)/$(src)} only for the directory of the
+     * Makefile, so a unit below its Makefile ({@code security/selinux/ss/services.c}, built by
+     * {@code security/selinux/Makefile}) would lose the headers beside it. {@code -iquote} of the tree's
+     * directory brings them back, searched after the replaced file's own directory, where a replaced
+     * neighbour still comes first.
+     */
+    private String neighbourIncludes(java.util.Set<String> replaced) {
+        return replaced.stream().filter(f -> !isGlobalHeader(f) && f.contains("/"))
+                .map(f -> f.substring(0, f.lastIndexOf('/'))).distinct().sorted()
+                .map(dir -> " -iquote " + tree.source().resolve(dir))
+                .collect(java.util.stream.Collectors.joining());
     }
 
     /** What is kept of a pristine unit's compile: the object sits beside it. */

@@ -39,4 +39,15 @@ class UnitCompilerTest {
         assertThat(Files.readString(tree.source().resolve(unit))).isEqualTo(pristine);
         assertThat(tree.build().resolveSibling("work-patched").resolve(unit)).as("the replaced file is cleaned up").doesNotExist();
     }
+
+    @Test
+    void aReplacedUnitBelowItsMakefileStillFindsTheHeadersBesideIt(@TempDir Path dir) throws Exception {
+        CachedKernel kernel = Kernels.resolve(null, System.err);
+        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        // Built by security/selinux/Makefile, so kbuild's -I names security/selinux, not ss/ where "context.h" is.
+        String unit = "security/selinux/ss/services.c";
+        String patched = Files.readString(tree.source().resolve(unit)) + "\n/* replaced */\n";
+        List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched").compile(List.of(unit), Map.of(unit, patched), dir);
+        assertThat(out).singleElement().satisfies(c -> assertThat(c.object()).isRegularFile());
+    }
 }
