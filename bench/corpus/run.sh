@@ -141,8 +141,11 @@ scrub() { # no path of this machine in the results: the kernel cache, the repo a
 }
 needed_header() { # the header change a compiler error depends on ("HEADER (IDENTIFIER)"), or nothing
   local ident
-  for ident in $(printf '%s' "$1" | grep -o '‘[^’]*’' | tr -d '‘’' | grep -oE '[A-Za-z_][A-Za-z0-9_]{3,}' \
-      | grep -vxE 'struct|union|enum|const|unsigned|long|char|void|static|inline|bool' | tac); do
+  # The last identifier of each quoted name the compiler gives (‘icsk->icsk_af_ops->syn_recv_sock’: the
+  # member; ‘const struct inet_peer’: the type), later quotes first (‘…’ has no member named ‘hash’).
+  for ident in $(printf '%s' "$1" | grep -o '‘[^’]*’' | tr -d '‘’' | sed -E 's/[^A-Za-z0-9_]+$//; s/.*[^A-Za-z0-9_]//' \
+      | grep -E '^[A-Za-z_][A-Za-z0-9_]{3,}$' \
+      | grep -vxE 'struct|union|enum|const|unsigned|long|char|void|static|inline|bool|sizeof|typeof|int|u8|u16|u32|u64' | tac); do
     local h
     h="$(grep -m1 -wF -e "$ident" "$work/header-changes.txt" | cut -f1)"
     [ -n "$h" ] && { printf '%s (%s)' "$h" "$ident"; return 0; }
@@ -156,6 +159,7 @@ record() { # file outcome seconds functions reason
 
 # Rows of runs from before the needs-header outcome existed get it now, by the same test.
 while IFS=$'\t' read -r rf ro rs rfn rr; do
+  if [ "$ro" = needs-header ]; then ro=failed-build; rr="suture: ${rr#*: suture: }"; fi   # judged again
   if [ "$ro" = failed-build ] && [[ "$rr" == *"does not compile"* ]] && header="$(needed_header "$rr")"; then
     printf '%s\t%s\t%s\t%s\t%s\n' "$rf" needs-header "$rs" "$rfn" "needs the change of $header: $rr"
   else
@@ -168,7 +172,9 @@ done_count=0
 while read -r f <&4; do
   [ "$limit" -gt 0 ] && [ "$done_count" -ge "$limit" ] && break
   [ -e "$work/STOP" ] && { log "stopping: $work/STOP exists"; rm -f "$work/STOP"; break; }
-  if cut -f1 "$results" | grep -qxF "$f"; then continue; fi
+  # awk, not "cut | grep -q": under pipefail, grep -q leaving early makes cut die of SIGPIPE and a delta
+  # already run would count as not run.
+  if awk -F'\t' -v f="$f" '$1 == f { found = 1; exit } END { exit !found }' "$results"; then continue; fi
   done_count=$((done_count + 1))
   name="${f//\//__}"
   d="$work/deltas/$name.diff"
