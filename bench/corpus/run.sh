@@ -152,6 +152,14 @@ needed_header() { # the header change a compiler error depends on ("HEADER (IDEN
   done
   return 1
 }
+build_failure() { # "OUTCOME<TAB>REASON" for a build's first error: needs-header when a header change explains it
+  local header
+  if [[ "$1" == *"does not compile"* ]] && header="$(needed_header "$1")"; then
+    printf 'needs-header\tneeds the change of %s: %s' "$header" "$1"
+  else
+    printf 'failed-build\t%s' "$1"
+  fi
+}
 record() { # file outcome seconds functions reason
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:--}" "$(printf '%s' "${5:--}" | oneline | scrub)" >> "$results"
   log "$1: $2 ($3 s) ${5:-}"
@@ -160,12 +168,21 @@ record() { # file outcome seconds functions reason
 # Rows of runs from before the needs-header outcome existed get it now, by the same test.
 while IFS=$'\t' read -r rf ro rs rfn rr; do
   if [ "$ro" = needs-header ]; then ro=failed-build; rr="suture: ${rr#*: suture: }"; fi   # judged again
-  if [ "$ro" = failed-build ] && [[ "$rr" == *"does not compile"* ]] && header="$(needed_header "$rr")"; then
-    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" needs-header "$rs" "$rfn" "needs the change of $header: $rr"
-  else
-    printf '%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "$rfn" "$rr"
-  fi
+  if [ "$ro" = failed-build ]; then IFS=$'\t' read -r ro rr < <(build_failure "$rr"); fi
+  printf '%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "$rfn" "$rr"
 done < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+
+step_failed() { # rc stderr-file crash-prefix failed-prefix: records a failed apply or revert of $f; false if it did not fail
+  if is_java_crash "$2"; then
+    record "$f" crash "$(secs)" "$funcs" "$3$(grep -m1 -E 'Exception|Error' "$2")"; return 0
+  fi
+  [ "$1" -ne 0 ] || return 1
+  if [ "$1" -eq 125 ] || ! vm_alive; then
+    record "$f" crashed "$(secs)" "$funcs" "$3$(first_error "$2")"
+  else
+    record "$f" failed-apply "$(secs)" "$funcs" "$4$(first_error "$2")"
+  fi
+}
 
 vm_ready=0
 done_count=0
@@ -200,13 +217,8 @@ while read -r f <&4; do
       reason="$(first_error "$lg.build.err")"
       case "$reason" in
         *"changes no function's code"*) record "$f" no-change "$(secs)" "$funcs" "$reason" ;;   # nothing to patch
-        *"does not compile"*)
-          if header="$(needed_header "$reason")"; then
-            record "$f" needs-header "$(secs)" "$funcs" "needs the change of $header: $reason"
-          else
-            record "$f" failed-build "$(secs)" "$funcs" "$reason"
-          fi ;;
-        *) record "$f" failed-build "$(secs)" "$funcs" "$reason" ;;
+        *) IFS=$'\t' read -r outcome reason < <(build_failure "$reason")
+           record "$f" "$outcome" "$(secs)" "$funcs" "$reason" ;;
       esac
     fi
     continue
@@ -224,17 +236,8 @@ while read -r f <&4; do
   log "applying $module"
   timeout 300 "$suture" apply --target "vm:$vm" "$ko" > "$lg.apply.out" 2> "$lg.apply.err"
   rc=$?
-  if is_java_crash "$lg.apply.err"; then
-    record "$f" crash "$(secs)" "$funcs" "apply: $(grep -m1 -E 'Exception|Error' "$lg.apply.err")"; vm_ready=0; continue
-  fi
-  if [ "$rc" -ne 0 ]; then
-    if [ "$rc" -eq 125 ] || ! vm_alive; then
-      record "$f" crashed "$(secs)" "$funcs" "apply: $(first_error "$lg.apply.err")"
-    else
-      record "$f" failed-apply "$(secs)" "$funcs" "$(first_error "$lg.apply.err")"
-    fi
-    vm_ready=0; continue      # a fresh VM for the next delta: nothing of this one may linger
-  fi
+  # a fresh VM for the next delta after any failure: nothing of this one may linger
+  step_failed "$rc" "$lg.apply.err" "apply: " "" && { vm_ready=0; continue; }
   timeout 300 "$suture" vm exec --name "$vm" -t 240 -- "$smoke" > "$lg.smoke.out" 2>&1
   rc=$?
   if [ "$rc" -ne 0 ] || ! grep -qx ok "$lg.smoke.out"; then
@@ -247,17 +250,7 @@ while read -r f <&4; do
   fi
   timeout 300 "$suture" revert --target "vm:$vm" "$module" > "$lg.revert.out" 2> "$lg.revert.err"
   rc=$?
-  if is_java_crash "$lg.revert.err"; then
-    record "$f" crash "$(secs)" "$funcs" "revert: $(grep -m1 -E 'Exception|Error' "$lg.revert.err")"; vm_ready=0; continue
-  fi
-  if [ "$rc" -ne 0 ]; then
-    if [ "$rc" -eq 125 ] || ! vm_alive; then
-      record "$f" crashed "$(secs)" "$funcs" "revert: $(first_error "$lg.revert.err")"
-    else
-      record "$f" failed-apply "$(secs)" "$funcs" "revert: $(first_error "$lg.revert.err")"
-    fi
-    vm_ready=0; continue
-  fi
+  step_failed "$rc" "$lg.revert.err" "revert: " "revert: " && { vm_ready=0; continue; }
   bad="$(bad_dmesg "$lines")"; rc=$?   # also the health check: exit 0 only if the VM answers, 125 on a problem
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     record "$f" crashed "$(secs)" "$funcs" "after revert: VM check exit $rc: $(printf '%s' "$bad" | tail -n 1)"; vm_ready=0; continue

@@ -59,12 +59,7 @@ public final class IncludeIndex {
 
     /** The built-in units that include {@code header} (relative to the source root), sorted. */
     public List<String> unitsIncluding(String header) {
-        if (includers == null) {
-            Map<String, List<String>> reverse = new HashMap<>();
-            data.includes().forEach((file, included) -> included.forEach(h -> reverse.computeIfAbsent(h, k -> new ArrayList<>()).add(file)));
-            includers = reverse;
-        }
-        Map<String, List<String>> reverse = includers;
+        Map<String, List<String>> reverse = includers();
         Set<String> seen = new TreeSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(header));
         while (!todo.isEmpty()) {
@@ -76,6 +71,15 @@ public final class IncludeIndex {
         }
         Set<String> units = new TreeSet<>(data.units());
         return seen.stream().filter(units::contains).toList();
+    }
+
+    private Map<String, List<String>> includers() {
+        if (includers == null) {
+            Map<String, List<String>> reverse = new HashMap<>();
+            data.includes().forEach((file, included) -> included.forEach(h -> reverse.computeIfAbsent(h, k -> new ArrayList<>()).add(file)));
+            includers = reverse;
+        }
+        return includers;
     }
 
     /** Whether vmlinux has the unit (it is one of its DWARF compilation units). */

@@ -43,8 +43,12 @@ public interface Channel {
     }
 
     default byte[] readFile(String path) throws IOException {
+        return readFile(path, Duration.ofMinutes(5));
+    }
+
+    default byte[] readFile(String path, Duration timeout) throws IOException {
         var buffer = new java.io.ByteArrayOutputStream();
-        int status = run("cat -- " + ShellQuote.quote(path) + " 2>/dev/null", buffer, Duration.ofMinutes(5));
+        int status = run("cat -- " + ShellQuote.quote(path) + " 2>/dev/null", buffer, timeout);
         if (status != 0) {
             throw new java.nio.file.NoSuchFileException(path, null, "cannot read it on " + describe());
         }
@@ -53,6 +57,10 @@ public interface Channel {
 
     default String readText(String path) throws IOException {
         return new String(readFile(path), StandardCharsets.UTF_8);
+    }
+
+    default String readText(String path, Duration timeout) throws IOException {
+        return new String(readFile(path, timeout), StandardCharsets.UTF_8);
     }
 
     default void copyIn(Path local, String remotePath) throws IOException {

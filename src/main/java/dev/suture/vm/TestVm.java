@@ -304,11 +304,7 @@ public final class TestVm implements AutoCloseable {
 
     private long readTaint() throws IOException {
         // A live guest answers at once; a minute tells a hung one apart without the default five.
-        var read = channel().run("cat /proc/sys/kernel/tainted", TAINT_READ_TIMEOUT);
-        if (!read.ok()) {
-            throw new IOException("cannot read /proc/sys/kernel/tainted on " + channel().describe() + ": " + read.output().strip());
-        }
-        return Long.parseLong(read.output().strip());
+        return Long.parseLong(channel().readText("/proc/sys/kernel/tainted", TAINT_READ_TIMEOUT).trim());
     }
 
     private static void sleep(Duration d) {

@@ -21,6 +21,14 @@ uptime_seconds() {
   echo "${up%.*}"
 }
 
+# Sends what the command of $token wrote since the last call (counted in $sent); fails when nothing is new.
+send_new_output() {
+  size=$(wc -c < "$work/out.$token")
+  [ "$size" -gt "$sent" ] || return 1
+  tail -c +$((sent + 1)) "$work/out.$token" | head -c $((size - sent))
+  sent=$size
+}
+
 run_command() {
   token=$1
   limit=${3:-0}
@@ -39,29 +47,21 @@ run_command() {
   sent=0
   delay=1000
   while :; do
-    if [ "$limit" -gt 0 ] && [ ! -f "$work/rc.$token" ] && [ $(($(uptime_seconds) - started)) -ge "$limit" ]; then
-      pgid=$(cat "$work/pid.$token" 2>/dev/null)
-      [ -n "$pgid" ] && kill -KILL -- "-$pgid" 2>/dev/null
-      size=$(wc -c < "$work/out.$token")
-      [ "$size" -gt "$sent" ] && tail -c +$((sent + 1)) "$work/out.$token" | head -c $((size - sent))
-      rm -f "$work/cmd.$token" "$work/out.$token" "$work/pid.$token"
-      reply_end "$token" T
-      return
-    fi
     # Check for the end first: output written before the status file exists is then complete.
     finished=0
     [ -f "$work/rc.$token" ] && finished=1
-    size=$(wc -c < "$work/out.$token")
-    if [ "$size" -gt "$sent" ]; then
-      tail -c +$((sent + 1)) "$work/out.$token" | head -c $((size - sent))
-      sent=$size
-      delay=1000
+    send_new_output && delay=1000
+    [ $finished = 1 ] && { status=$(cat "$work/rc.$token"); break; }
+    if [ "$limit" -gt 0 ] && [ $(($(uptime_seconds) - started)) -ge "$limit" ]; then
+      pgid=$(cat "$work/pid.$token" 2>/dev/null)
+      [ -n "$pgid" ] && kill -KILL -- "-$pgid" 2>/dev/null
+      send_new_output
+      status=T
+      break
     fi
-    [ $finished = 1 ] && break
     usleep $delay
     [ $delay -lt 50000 ] && delay=$((delay * 2))
   done
-  status=$(cat "$work/rc.$token")
   rm -f "$work/cmd.$token" "$work/out.$token" "$work/rc.$token" "$work/pid.$token"
   reply_end "$token" "$status"
 }
