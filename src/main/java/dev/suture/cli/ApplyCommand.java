@@ -1,21 +1,21 @@
 package dev.suture.cli;
 
-import dev.suture.patch.ManifestReader;
-import dev.suture.patch.PatchManifest;
-import dev.suture.target.PatchApplier;
+import dev.suture.manifest.ManifestReader;
+import dev.suture.manifest.PatchManifest;
+import dev.suture.machine.PatchApplier;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code suture apply}: load a patch module on a target and see its transition through. */
+/** {@code suture apply}: load a patch module on a machine and see its transition through. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Apply a patch module: refuse it unless the target runs the exact kernel build it was made for,",
+        description = {"Apply a patch module: refuse it unless the machine runs the exact kernel build it was made for,",
                 "load it, wait for every task to switch to the new code, roll back if that does not happen in time."})
 final class ApplyCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Mixin
     TransitionOptions transition;
@@ -26,7 +26,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PatchManifest manifest = ManifestReader.read(module);
-        new PatchApplier(target.channel(), transition.events()).apply(module, manifest, transition.policy());
+        new PatchApplier(machine.channel(), transition.events()).apply(module, manifest, transition.policy());
         if (!transition.json) {
             System.out.println(manifest.name());
         }

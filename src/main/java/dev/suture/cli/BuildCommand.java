@@ -43,7 +43,7 @@ final class BuildCommand implements Callable<Integer> {
     Path fix;
 
     /** The JSON form of a finished build. */
-    record Built(String module, dev.suture.patch.PatchManifest manifest, Object livepatchSymbols, double seconds) {
+    record Built(String module, dev.suture.manifest.PatchManifest manifest, Object livepatchSymbols, double seconds) {
     }
 
     @Override
@@ -60,9 +60,9 @@ final class BuildCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         FunctionFile file = FunctionFile.read(fix);
-        CachedKernel target = Kernels.resolve(kernel, System.err);
+        CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         Path out = output != null ? output : Path.of(PatchBuilder.moduleName(fix) + ".ko");
-        PatchBuilder builder = new PatchBuilder(target, System.err);
+        PatchBuilder builder = new PatchBuilder(targetKernel, System.err);
         withModules.forEach(builder::withModuleFile);
         PatchBuilder.Result result = builder.build(file, out, cumulative);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -83,7 +83,7 @@ final class BuildCommand implements Callable<Integer> {
             System.err.printf("  livepatch resolves %s in %s (position %d, %d relocation%s)%n", s.name(), s.object(),
                     s.position(), s.relocations(), s.relocations() == 1 ? "" : "s");
         }
-        System.err.printf("built %s for %s in %.1f s%n", out, target.info().release(), seconds);
+        System.err.printf("built %s for %s in %.1f s%n", out, targetKernel.info().release(), seconds);
         System.out.println(out);
         return 0;
     }

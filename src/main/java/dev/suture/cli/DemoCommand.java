@@ -3,12 +3,12 @@ package dev.suture.cli;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
-import dev.suture.patch.ManifestReader;
-import dev.suture.patch.PatchManifest;
+import dev.suture.manifest.ManifestReader;
+import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.module.PatchBuilder;
 import dev.suture.patch.source.FunctionFile;
-import dev.suture.target.Channel;
-import dev.suture.target.PatchApplier;
+import dev.suture.channel.Channel;
+import dev.suture.machine.PatchApplier;
 import dev.suture.vm.KernelProblem;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
@@ -48,25 +48,25 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path fixFile = fix != null ? fix : repo().resolve(FIX);
         step("Get the target kernel (Debian's image, headers and -dbg packages)");
-        CachedKernel target = Kernels.resolve(kernel, System.err);
-        out.printf("   %s (package %s), build id %s%n", target.info().release(), target.info().version(),
-                target.info().buildId());
+        CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
+        out.printf("   %s (package %s), build id %s%n", targetKernel.info().release(), targetKernel.info().version(),
+                targetKernel.info().buildId());
 
         step("Build the fix " + fixFile.getFileName() + " into a livepatch module for exactly that kernel");
         Path ko = Files.createTempDirectory("suture-demo").resolve(PatchBuilder.moduleName(fixFile) + ".ko");
         long started = System.nanoTime();
-        var built = new PatchBuilder(target, System.err).build(FunctionFile.read(fixFile), ko, false);
+        var built = new PatchBuilder(targetKernel, System.err).build(FunctionFile.read(fixFile), ko, false);
         out.printf("   built %s (%d bytes) in %.1f s%n", ko.getFileName(), Files.size(ko), (System.nanoTime() - started) / 1e9);
         built.manifest().functions().forEach(f -> out.printf("   replaces %s:%s with %s%n", f.object(), f.name(), f.replacement()));
         built.livepatchSymbols().forEach(s -> out.printf("   livepatch resolves %s in %s%n", s.name(), s.object()));
 
         step("Boot the target kernel in a test VM");
-        try (TestVm vm = TestVm.boot(VmSpec.of("demo-" + ProcessHandle.current().pid(), target), false, true,
+        try (TestVm vm = TestVm.boot(VmSpec.of("demo-" + ProcessHandle.current().pid(), targetKernel), false, true,
                 TestVm.DEFAULT_BOOT_TIMEOUT, System.err)) {
             Channel channel = vm.channel();
             TestVm.Snapshot start = vm.snapshot();
             String release = show(channel, "uname -r");
-            expect(release.equals(target.info().release()), "uname -r says " + release);
+            expect(release.equals(targetKernel.info().release()), "uname -r says " + release);
 
             step("Start a workload that keeps reading /proc/cmdline, and show the old behaviour");
             show(channel, "setsid sh -c 'n=0; while true; do cat /proc/cmdline > /dev/null; n=$((n+1)); echo $n > "

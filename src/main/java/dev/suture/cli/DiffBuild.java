@@ -4,7 +4,7 @@ import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
-import dev.suture.patch.PatchManifest;
+import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.module.DiffPatchBuilder;
 import dev.suture.patch.module.PatchBuilder;
@@ -48,10 +48,10 @@ final class DiffBuild {
     int run(Path fix) throws IOException {
         long start = System.nanoTime();
         SourceDiff diff = SourceDiff.read(fix);
-        CachedKernel target = Kernels.resolve(kernel, System.err);
+        CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         Path out = output != null ? output : Path.of(PatchBuilder.moduleName(fix) + ".ko");
         try {
-            DiffPatchBuilder.Result result = new DiffPatchBuilder(target, System.err).build(fix, diff, out, cumulative);
+            DiffPatchBuilder.Result result = new DiffPatchBuilder(targetKernel, System.err, TerminalProgress.to(System.err)).build(fix, diff, out, cumulative);
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Row> rows = rows(result.units());
             if (json) {
@@ -70,7 +70,7 @@ final class DiffBuild {
                         s.position(), s.relocations(), s.relocations() == 1 ? "" : "s");
             }
             result.notes().forEach(n -> System.err.println("  note: " + n));
-            System.err.printf("built %s for %s in %.1f s%n", out, target.info().release(), seconds);
+            System.err.printf("built %s for %s in %.1f s%n", out, targetKernel.info().release(), seconds);
             System.out.println(out);
             return 0;
         } catch (DiffPatchBuilder.Refused refused) {

@@ -1,11 +1,11 @@
 package dev.suture.cli;
 
-import dev.suture.patch.ManifestReader;
-import dev.suture.patch.PatchManifest;
-import dev.suture.target.Channel;
-import dev.suture.target.Installer;
-import dev.suture.target.LivepatchState;
-import dev.suture.target.PatchApplier;
+import dev.suture.manifest.ManifestReader;
+import dev.suture.manifest.PatchManifest;
+import dev.suture.channel.Channel;
+import dev.suture.machine.Installer;
+import dev.suture.machine.LivepatchState;
+import dev.suture.machine.PatchApplier;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,13 +13,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code suture install}: keep an edition on a target so it is applied at every boot. */
+/** {@code suture install}: keep an edition on a machine so it is applied at every boot. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Install an edition so it is applied again at boot (systemd unit on hosts, init hook in test VMs);",
                 "applies it now too unless --no-apply. Editions load only on the kernel build they were made for."})
 final class InstallCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Mixin
     TransitionOptions transition;
@@ -33,7 +33,7 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PatchManifest manifest = ManifestReader.read(module);
-        Channel channel = target.channel();
+        Channel channel = machine.channel();
         PatchApplier applier = new PatchApplier(channel, transition.events());
         if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
             applier.apply(module, manifest, transition.policy());

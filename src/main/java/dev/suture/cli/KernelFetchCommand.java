@@ -3,9 +3,9 @@ package dev.suture.cli;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.KernelCache;
 import dev.suture.kernel.KernelFetcher;
-import dev.suture.kernel.KernelRelease;
+import dev.suture.kernel.debian.KernelRelease;
 import dev.suture.kernel.Kernels;
-import dev.suture.kernel.Progress;
+import dev.suture.Progress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -23,7 +23,7 @@ final class KernelFetchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KernelRelease wanted = release == null ? Kernels.defaultRelease() : KernelRelease.parse(release);
-        CachedKernel kernel = new KernelFetcher(KernelCache.defaultCache(), Progress.to(System.err)).fetch(wanted);
+        CachedKernel kernel = new KernelFetcher(KernelCache.defaultCache(), TerminalProgress.to(System.err)).fetch(wanted);
         System.out.println(kernel.dir());
         return 0;
     }

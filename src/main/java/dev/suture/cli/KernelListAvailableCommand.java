@@ -1,9 +1,9 @@
 package dev.suture.cli;
 
 import dev.suture.Json;
-import dev.suture.kernel.DebianPackageIndex;
+import dev.suture.kernel.debian.DebianPackageIndex;
 import dev.suture.kernel.KernelCache;
-import dev.suture.kernel.KernelRelease;
+import dev.suture.kernel.debian.KernelRelease;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;

@@ -4,7 +4,7 @@ import dev.suture.Json;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.KernelCache;
 import dev.suture.kernel.KernelInfo;
-import dev.suture.kernel.Progress;
+import dev.suture.Progress;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;

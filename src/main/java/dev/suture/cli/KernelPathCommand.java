@@ -1,7 +1,7 @@
 package dev.suture.cli;
 
 import dev.suture.kernel.KernelCache;
-import dev.suture.kernel.KernelRelease;
+import dev.suture.kernel.debian.KernelRelease;
 import dev.suture.kernel.Kernels;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package dev.suture.cli;
 
 import dev.suture.kernel.KernelCache;
-import dev.suture.kernel.KernelRelease;
-import dev.suture.kernel.Progress;
+import dev.suture.kernel.debian.KernelRelease;
+import dev.suture.Progress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,11 +1,11 @@
 package dev.suture.cli;
 
 import dev.suture.kernel.CachedKernel;
-import dev.suture.kernel.DebianPackageIndex;
-import dev.suture.kernel.KernelSource;
+import dev.suture.kernel.debian.DebianPackageIndex;
+import dev.suture.kernel.build.KernelSource;
 import dev.suture.kernel.Kernels;
-import dev.suture.kernel.Progress;
-import dev.suture.kernel.SourceTree;
+import dev.suture.Progress;
+import dev.suture.kernel.build.SourceTree;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,8 +20,8 @@ final class KernelSourceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CachedKernel kernel = Kernels.resolve(release, System.err);
-        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.to(System.err)).prepare(kernel);
+        CachedKernel kernel = Kernels.resolve(release, TerminalProgress.to(System.err));
+        SourceTree tree = new KernelSource(DebianPackageIndex.system(), TerminalProgress.to(System.err)).prepare(kernel);
         System.err.println("prepared build directory: " + tree.build());
         System.out.println(tree.source());
         return 0;

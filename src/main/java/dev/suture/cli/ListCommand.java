@@ -1,8 +1,8 @@
 package dev.suture.cli;
 
 import dev.suture.Json;
-import dev.suture.target.Edition;
-import dev.suture.target.EditionStore;
+import dev.suture.machine.Edition;
+import dev.suture.machine.EditionStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -10,13 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code suture list}: the stack of editions on a target. */
+/** {@code suture list}: the stack of editions on a machine. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the editions on a target: the kernel's stack of patches, bottom first, with state,",
+        description = {"List the editions on a machine: the kernel's stack of patches, bottom first, with state,",
                 "replaced functions, build id and when applied; --all adds reverted editions kept for 'switch'."})
 final class ListCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Option(names = "--all", description = "Also show stored editions that are not loaded.")
     boolean all;
@@ -26,14 +26,14 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Edition> editions = new EditionStore(target.channel()).list().stream()
+        List<Edition> editions = new EditionStore(machine.channel()).list().stream()
                 .filter(e -> all || e.loaded()).toList();
         if (json) {
             System.out.println(Json.write(editions));
             return 0;
         }
         if (editions.isEmpty()) {
-            System.out.println(all ? "no edition on this target" : "no edition applied (see --all for stored ones)");
+            System.out.println(all ? "no edition on this machine" : "no edition applied (see --all for stored ones)");
             return 0;
         }
         TextTable table = new TextTable("#", "EDITION", "STATE", "KIND", "FUNCTIONS", "BUILD ID", "APPLIED");

@@ -1,9 +1,9 @@
 package dev.suture.cli;
 
 import dev.suture.SutureException;
-import dev.suture.target.Channel;
-import dev.suture.target.LivepatchState;
-import dev.suture.target.PatchApplier;
+import dev.suture.channel.Channel;
+import dev.suture.machine.LivepatchState;
+import dev.suture.machine.PatchApplier;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,12 +11,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code suture revert}: take patches off a target. */
+/** {@code suture revert}: take patches off a machine. */
 @Command(name = "revert", mixinStandardHelpOptions = true,
         description = "Disable a livepatch, wait until every task is back on the old code, unload it.")
 final class RevertCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "The patch to revert (see 'suture status').")
     String name;
@@ -32,7 +32,7 @@ final class RevertCommand implements Callable<Integer> {
         if (all == (name != null)) {
             throw new SutureException("name one patch or give --all", "suture revert NAME, or suture revert --all");
         }
-        Channel channel = target.channel();
+        Channel channel = machine.channel();
         PatchApplier applier = new PatchApplier(channel, transition.events());
         List<String> names = all
                 ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()

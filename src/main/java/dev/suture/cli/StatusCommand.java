@@ -1,22 +1,22 @@
 package dev.suture.cli;
 
 import dev.suture.Json;
-import dev.suture.target.Channel;
-import dev.suture.target.LivepatchState;
-import dev.suture.target.PatchApplier;
-import dev.suture.target.RunningKernel;
-import dev.suture.target.TransitionEvent;
+import dev.suture.channel.Channel;
+import dev.suture.machine.LivepatchState;
+import dev.suture.machine.PatchApplier;
+import dev.suture.machine.RunningKernel;
+import dev.suture.machine.TransitionEvent;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code suture status}: the livepatches on a target. */
+/** {@code suture status}: the livepatches on a machine. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the running kernel and the livepatches on a target, with their functions.")
+        description = "Show the running kernel and the livepatches on a machine, with their functions.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Channel channel = target.channel();
+        Channel channel = machine.channel();
         LivepatchState state = LivepatchState.read(channel);
         var applier = new PatchApplier(channel, e -> { });
         java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waiting = new java.util.LinkedHashMap<>();

@@ -1,12 +1,12 @@
 package dev.suture.cli;
 
 import dev.suture.SutureException;
-import dev.suture.patch.ManifestReader;
-import dev.suture.patch.PatchManifest;
-import dev.suture.target.Channel;
-import dev.suture.target.Edition;
-import dev.suture.target.EditionStore;
-import dev.suture.target.PatchApplier;
+import dev.suture.manifest.ManifestReader;
+import dev.suture.manifest.PatchManifest;
+import dev.suture.channel.Channel;
+import dev.suture.machine.Edition;
+import dev.suture.machine.EditionStore;
+import dev.suture.machine.PatchApplier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,10 +19,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "switch", mixinStandardHelpOptions = true,
         description = {"Make EDITION the current edition: a cumulative edition (built with --cumulative) replaces",
                 "every other patch in one transition; one already loaded becomes current by reverting those above it.",
-                "EDITION is a built .ko or the name of an edition the target has seen (see 'suture list --all')."})
+                "EDITION is a built .ko or the name of an edition the machine has seen (see 'suture list --all')."})
 final class SwitchCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Mixin
     TransitionOptions transition;
@@ -32,7 +32,7 @@ final class SwitchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Channel channel = target.channel();
+        Channel channel = machine.channel();
         PatchApplier applier = new PatchApplier(channel, transition.events());
         List<Edition> editions = new EditionStore(channel).list();
         Path file = Path.of(edition);

@@ -1,8 +1,8 @@
 package dev.suture.cli;
 
 import dev.suture.Json;
-import dev.suture.target.TransitionEvent;
-import dev.suture.target.TransitionPolicy;
+import dev.suture.machine.TransitionEvent;
+import dev.suture.machine.TransitionPolicy;
 import java.time.Duration;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.suture.cli;
 
-import dev.suture.target.Installer;
+import dev.suture.machine.Installer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,14 +11,14 @@ import picocli.CommandLine.Parameters;
         description = "Stop applying an edition at boot; it stays applied until 'suture revert'.")
 final class UninstallCommand implements Callable<Integer> {
     @Mixin
-    TargetOption target;
+    MachineOption machine;
 
     @Parameters(paramLabel = "NAME", description = "The installed edition.")
     String name;
 
     @Override
     public Integer call() throws Exception {
-        var channel = target.channel();
+        var channel = machine.channel();
         new Installer(channel).uninstall(name);
         System.err.println(name + " is no longer installed on " + channel.describe() + " (still applied until reverted)");
         return 0;

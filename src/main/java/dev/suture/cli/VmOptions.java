@@ -40,7 +40,7 @@ final class VmOptions {
     String append = "";
 
     VmSpec spec(String name) {
-        CachedKernel cached = Kernels.resolve(kernel, System.err);
+        CachedKernel cached = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         return new VmSpec(name, cached, cpus, memoryMb, files.stream().map(VmSpec.GuestFile::parse).toList(),
                 modules, includeModules, append);
     }

@@ -1,7 +1,7 @@
 package dev.suture.cli;
 
-import dev.suture.target.ShellQuote;
-import dev.suture.vm.AgentChannel;
+import dev.suture.channel.ShellQuote;
+import dev.suture.channel.AgentChannel;
 import dev.suture.vm.KernelProblem;
 import dev.suture.vm.TestVm;
 import java.io.IOException;

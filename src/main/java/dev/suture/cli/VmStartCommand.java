@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code suture vm start}: boot a VM in the background and return once its shell is ready. */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Boot a VM in the background; returns once it is ready for 'vm exec'.",
-                "Its channel is the target 'vm:NAME' of apply/status/revert."})
+                "Its channel is the machine 'vm:NAME' of apply/status/revert."})
 final class VmStartCommand implements Callable<Integer> {
     @Mixin
     VmOptions options;

@@ -1,5 +1,7 @@
 package dev.suture.kernel;
 
+import dev.suture.kernel.debian.KernelRelease;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.suture.kernel;
 
+import dev.suture.kernel.debian.HostCommand;
+import dev.suture.kernel.debian.KernelRelease;
+
 import dev.suture.SutureException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,12 @@
 package dev.suture.kernel;
 
+import dev.suture.Progress;
+
+import dev.suture.kernel.debian.KernelRelease;
+
 import dev.suture.Json;
 import dev.suture.SutureException;
+import dev.suture.SutureHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,24 +26,16 @@ import java.util.stream.Stream;
 public final class KernelCache {
     private final Path kernelsDir;
 
-    public KernelCache(Path sutureCacheDir) {
-        this.kernelsDir = sutureCacheDir.resolve("kernels");
+    /** The cache below Suture's folder {@code home} (see {@link SutureHome}). */
+    public KernelCache(Path home) {
+        this.kernelsDir = home.resolve("kernels");
     }
 
     /** The user's cache, honouring {@code SUTURE_CACHE} (tests), then {@code XDG_CACHE_HOME}, then {@code ~/.cache}. */
     public static KernelCache defaultCache() {
-        return new KernelCache(sutureCacheDir());
+        return new KernelCache(SutureHome.dir());
     }
 
-    public static Path sutureCacheDir() {
-        String explicit = System.getenv("SUTURE_CACHE");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("suture");
-    }
 
     public Path kernelsDir() {
         return kernelsDir;

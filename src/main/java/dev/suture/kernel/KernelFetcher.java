@@ -1,5 +1,15 @@
 package dev.suture.kernel;
 
+import dev.suture.Progress;
+
+import dev.suture.kernel.debian.Apt;
+import dev.suture.kernel.debian.DebExtractor;
+import dev.suture.kernel.debian.DebianPackage;
+import dev.suture.kernel.debian.DebianPackageIndex;
+import dev.suture.kernel.debian.Downloader;
+import dev.suture.kernel.debian.KernelPackages;
+import dev.suture.kernel.debian.KernelRelease;
+
 import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.elf.ElfNotes;

@@ -1,5 +1,7 @@
 package dev.suture.kernel;
 
+import dev.suture.kernel.debian.DebianPackage;
+
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,10 @@
 package dev.suture.kernel;
 
+import dev.suture.Progress;
+
+import dev.suture.kernel.debian.DebianPackageIndex;
+import dev.suture.kernel.debian.KernelRelease;
+
 import dev.suture.SutureException;
 import java.io.PrintStream;
 import java.util.List;
@@ -15,16 +20,21 @@ public final class Kernels {
      * The cached kernel of the release, fetched first when it is not in the cache.
      *
      * @param releaseOrNull a release such as {@code 6.1.0-56-cloud-amd64}, or null for {@link #defaultRelease()}
-     * @param progress      where fetch progress goes (bars on a terminal, plain lines otherwise)
+     * @param progress      where fetch progress goes, as plain lines
      */
     public static CachedKernel resolve(String releaseOrNull, PrintStream progress) {
+        return resolve(releaseOrNull, Progress.plain(progress));
+    }
+
+    /** The same, with fetch progress reported to {@code progress}. */
+    public static CachedKernel resolve(String releaseOrNull, Progress progress) {
         KernelRelease release = releaseOrNull == null ? defaultRelease() : KernelRelease.parse(releaseOrNull);
         KernelCache cache = KernelCache.defaultCache();
         Optional<CachedKernel> cached = cache.find(release);
         if (cached.isPresent()) {
             return cached.get();
         }
-        return new KernelFetcher(cache, Progress.to(progress)).fetch(release);
+        return new KernelFetcher(cache, progress).fetch(release);
     }
 
     /**

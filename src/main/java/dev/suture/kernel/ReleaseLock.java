@@ -1,5 +1,7 @@
 package dev.suture.kernel;
 
+import dev.suture.Progress;
+
 import dev.suture.SutureException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * process (file locks are per process, so threads queue on a plain lock first). Held while a fetch assembles
  * the release or while it is removed; the lock file stays, since deleting it would race with a waiter.
  */
-final class ReleaseLock implements AutoCloseable {
+public final class ReleaseLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final ReentrantLock threadLock;
@@ -29,7 +31,7 @@ final class ReleaseLock implements AutoCloseable {
     }
 
     /** Blocks until the release is free, saying so once when another process holds it. */
-    static ReleaseLock acquire(Path lockFile, String what, Progress progress) {
+    public static ReleaseLock acquire(Path lockFile, String what, Progress progress) {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         threadLock.lock();

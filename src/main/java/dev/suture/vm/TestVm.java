@@ -1,5 +1,7 @@
 package dev.suture.vm;
 
+import dev.suture.channel.AgentChannel;
+
 import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.kernel.FileTrees;
@@ -67,7 +69,7 @@ public final class TestVm implements AutoCloseable {
         }
         stopQemu();
         VmSpec spec = state.recipe().spec(state.name(),
-                dev.suture.kernel.KernelCache.defaultCache().require(dev.suture.kernel.KernelRelease.parse(state.release())));
+                dev.suture.kernel.KernelCache.defaultCache().require(dev.suture.kernel.debian.KernelRelease.parse(state.release())));
         progress.printf("rebooting VM '%s'%n", state.name());
         return start(spec, state.background(), state.ephemeral(), bootTimeout, progress);
     }

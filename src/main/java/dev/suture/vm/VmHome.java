@@ -1,7 +1,9 @@
 package dev.suture.vm;
 
+import dev.suture.channel.AgentChannel;
+
 import dev.suture.SutureException;
-import dev.suture.kernel.KernelCache;
+import dev.suture.SutureHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ public record VmHome(String name, Path dir) {
     public static final String DEFAULT_NAME = "default";
 
     public static Path vmsDir() {
-        return KernelCache.sutureCacheDir().resolve("vms");
+        return SutureHome.vms();
     }
 
     public static VmHome of(String name) {

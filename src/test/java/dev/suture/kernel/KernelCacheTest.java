@@ -1,5 +1,9 @@
 package dev.suture.kernel;
 
+import dev.suture.Progress;
+
+import dev.suture.kernel.debian.KernelRelease;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

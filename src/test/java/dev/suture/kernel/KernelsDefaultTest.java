@@ -1,5 +1,8 @@
 package dev.suture.kernel;
 
+import dev.suture.kernel.debian.DebianPackageIndex;
+import dev.suture.kernel.debian.KernelRelease;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

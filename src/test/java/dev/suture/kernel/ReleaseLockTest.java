@@ -1,5 +1,7 @@
 package dev.suture.kernel;
 
+import dev.suture.Progress;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

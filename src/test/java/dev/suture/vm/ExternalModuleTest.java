@@ -3,9 +3,9 @@ package dev.suture.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.suture.kernel.CachedKernel;
-import dev.suture.kernel.Kbuild;
+import dev.suture.kernel.build.Kbuild;
 import dev.suture.kernel.Kernels;
-import dev.suture.target.Channel;
+import dev.suture.channel.Channel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

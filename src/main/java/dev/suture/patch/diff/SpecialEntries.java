@@ -2,7 +2,7 @@ package dev.suture.patch.diff;
 
 import dev.suture.elf.Relocation;
 import dev.suture.elf.Section;
-import dev.suture.kernel.SpecialSectionLayout;
+import dev.suture.kernel.build.SpecialSectionLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,19 +3,19 @@ package dev.suture.patch.module;
 import dev.suture.SutureException;
 import dev.suture.elf.ElfFile;
 import dev.suture.kernel.CachedKernel;
-import dev.suture.kernel.DebianPackageIndex;
-import dev.suture.kernel.Kbuild;
-import dev.suture.kernel.KernelCache;
-import dev.suture.kernel.KernelExports;
-import dev.suture.kernel.KernelSource;
-import dev.suture.kernel.KernelSymbol;
-import dev.suture.kernel.KernelSymbols;
-import dev.suture.kernel.OriginalCode;
-import dev.suture.kernel.Progress;
-import dev.suture.kernel.SourceTree;
-import dev.suture.kernel.SpecialSectionLayout;
-import dev.suture.kernel.UnitCompiler;
-import dev.suture.patch.PatchManifest;
+import dev.suture.kernel.debian.DebianPackageIndex;
+import dev.suture.kernel.build.Kbuild;
+import dev.suture.SutureHome;
+import dev.suture.kernel.symbols.KernelExports;
+import dev.suture.kernel.build.KernelSource;
+import dev.suture.kernel.symbols.KernelSymbol;
+import dev.suture.kernel.symbols.KernelSymbols;
+import dev.suture.kernel.symbols.OriginalCode;
+import dev.suture.Progress;
+import dev.suture.kernel.build.SourceTree;
+import dev.suture.kernel.build.SpecialSectionLayout;
+import dev.suture.kernel.build.UnitCompiler;
+import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.diff.CallerPromotion;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
@@ -52,12 +52,19 @@ import java.util.stream.Collectors;
 public final class DiffPatchBuilder {
     private final CachedKernel kernel;
     private final PrintStream log;
+    private final Progress progress;
     private final KernelObjects kernelObjects;
-    private dev.suture.kernel.IncludeIndex includeIndex;
+    private dev.suture.kernel.build.IncludeIndex includeIndex;
 
     public DiffPatchBuilder(CachedKernel kernel, PrintStream log) {
+        this(kernel, log, Progress.plain(log));
+    }
+
+    /** With {@code progress} for the long steps (fetching and preparing the kernel's source). */
+    public DiffPatchBuilder(CachedKernel kernel, PrintStream log, Progress progress) {
         this.kernel = kernel;
         this.log = log;
+        this.progress = progress;
         this.kernelObjects = new KernelObjects(kernel);
     }
 
@@ -117,7 +124,7 @@ public final class DiffPatchBuilder {
 
     private SourceTree sourceTree() {
         return KernelSource.find(kernel).orElseGet(() ->
-                new KernelSource(DebianPackageIndex.system(), Progress.to(log)).prepare(kernel));
+                new KernelSource(DebianPackageIndex.system(), progress).prepare(kernel));
     }
 
     public Result build(String fixName, String fixText, List<FixFile> fixFiles, Path output, boolean cumulative)
@@ -146,7 +153,7 @@ public final class DiffPatchBuilder {
         if (!early.isEmpty()) {
             throw new Refused(early, List.of());
         }
-        Path dir = KernelCache.sutureCacheDir().resolve("builds")
+        Path dir = SutureHome.builds()
                 .resolve(PatchBuilder.moduleName(Path.of(fixName)) + "-" + kernel.info().release());
         PatchBuilder.freshDirectory(dir);
         List<String> own = List.copyOf(units);
@@ -319,9 +326,9 @@ public final class DiffPatchBuilder {
     }
 
     /** The kernel's include index, read (or computed) once per build. */
-    private dev.suture.kernel.IncludeIndex includeIndex(SourceTree tree) {
+    private dev.suture.kernel.build.IncludeIndex includeIndex(SourceTree tree) {
         if (includeIndex == null) {
-            includeIndex = dev.suture.kernel.IncludeIndex.of(kernel, tree);
+            includeIndex = dev.suture.kernel.build.IncludeIndex.of(kernel, tree);
         }
         return includeIndex;
     }
@@ -345,13 +352,13 @@ public final class DiffPatchBuilder {
             return new Reach(files, Set.of(), headers);
         }
         log.printf("finding the units that include %s%n", String.join(", ", headers));
-        dev.suture.kernel.IncludeIndex index = includeIndex(tree);
+        dev.suture.kernel.build.IncludeIndex index = includeIndex(tree);
         List<FixFile> all = new ArrayList<>(files);
         Set<String> optional = new java.util.LinkedHashSet<>();
         for (String header : headers) {
             java.util.Set<String> reached = new java.util.TreeSet<>(index.unitsIncluding(header));
             if (!header.startsWith("include/") && !header.startsWith("arch/x86/include/")) {
-                for (String local : dev.suture.kernel.IncludeIndex.localUnitsIncluding(tree.source(), header)) {
+                for (String local : dev.suture.kernel.build.IncludeIndex.localUnitsIncluding(tree.source(), header)) {
                     if (!includedSource(local)) {
                         reached.add(local);
                     }

@@ -1,7 +1,7 @@
 package dev.suture.patch.module;
 
 import dev.suture.Json;
-import dev.suture.patch.PatchManifest;
+import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.source.Callback;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.patch.source.Replacement;

@@ -2,7 +2,7 @@ package dev.suture.patch.module;
 
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
-import dev.suture.kernel.KernelSymbols;
+import dev.suture.kernel.symbols.KernelSymbols;
 import dev.suture.kernel.ModuleIndex;
 import dev.suture.patch.source.Replacement;
 import java.nio.file.Files;

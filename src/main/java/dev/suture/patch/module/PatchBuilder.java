@@ -3,13 +3,13 @@ package dev.suture.patch.module;
 import dev.suture.SutureException;
 import dev.suture.elf.ElfFile;
 import dev.suture.kernel.CachedKernel;
-import dev.suture.kernel.Kbuild;
-import dev.suture.kernel.KernelCache;
-import dev.suture.kernel.KernelExports;
-import dev.suture.kernel.KernelSymbol;
-import dev.suture.kernel.KernelSymbols;
-import dev.suture.kernel.OriginalCode;
-import dev.suture.patch.PatchManifest;
+import dev.suture.kernel.build.Kbuild;
+import dev.suture.SutureHome;
+import dev.suture.kernel.symbols.KernelExports;
+import dev.suture.kernel.symbols.KernelSymbol;
+import dev.suture.kernel.symbols.KernelSymbols;
+import dev.suture.kernel.symbols.OriginalCode;
+import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.source.Callback;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.patch.source.Replacement;
@@ -85,7 +85,7 @@ public final class PatchBuilder {
                 kernel.info().buildId(), fix.path().getFileName().toString(), sha256(fix.source()), Instant.now(),
                 cumulative, functions);
 
-        Path dir = KernelCache.sutureCacheDir().resolve("builds").resolve(name + "-" + kernel.info().release());
+        Path dir = SutureHome.builds().resolve(name + "-" + kernel.info().release());
         prepare(dir, name, fix, checked, manifest);
         log.printf("compiling %s against %s%n", fix.path().getFileName(), kernel.info().release());
         Kbuild.Result make = Kbuild.buildModules(kernel, dir, List.of("KBUILD_MODPOST_WARN=1"));

@@ -6,7 +6,7 @@ import dev.suture.elf.Relocation;
 import dev.suture.elf.RelocationSection;
 import dev.suture.elf.Section;
 import dev.suture.elf.Symbol;
-import dev.suture.kernel.KernelSymbol;
+import dev.suture.kernel.symbols.KernelSymbol;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
 import dev.suture.patch.diff.SpecialEntries;

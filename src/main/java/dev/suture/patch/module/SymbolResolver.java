@@ -1,9 +1,9 @@
 package dev.suture.patch.module;
 
 import dev.suture.SutureException;
-import dev.suture.kernel.KernelExports;
-import dev.suture.kernel.KernelSymbol;
-import dev.suture.kernel.KernelSymbols;
+import dev.suture.kernel.symbols.KernelExports;
+import dev.suture.kernel.symbols.KernelSymbol;
+import dev.suture.kernel.symbols.KernelSymbols;
 import dev.suture.patch.source.SymbolChoice;
 import java.util.List;
 import java.util.Map;

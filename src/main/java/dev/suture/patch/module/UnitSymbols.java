@@ -1,8 +1,8 @@
 package dev.suture.patch.module;
 
 import dev.suture.SutureException;
-import dev.suture.kernel.KernelSymbol;
-import dev.suture.kernel.KernelSymbols;
+import dev.suture.kernel.symbols.KernelSymbol;
+import dev.suture.kernel.symbols.KernelSymbols;
 import dev.suture.patch.diff.Names;
 import dev.suture.patch.diff.ObjectIndex;
 import java.nio.file.Path;

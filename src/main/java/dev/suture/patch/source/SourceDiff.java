@@ -1,7 +1,7 @@
 package dev.suture.patch.source;
 
 import dev.suture.SutureException;
-import dev.suture.kernel.SourceTree;
+import dev.suture.kernel.build.SourceTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

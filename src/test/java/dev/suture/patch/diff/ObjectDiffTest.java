@@ -3,7 +3,7 @@ package dev.suture.patch.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.suture.elf.ElfFile;
-import dev.suture.kernel.SpecialSectionLayout;
+import dev.suture.kernel.build.SpecialSectionLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

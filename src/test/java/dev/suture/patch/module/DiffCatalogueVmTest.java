@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
-import dev.suture.patch.ManifestReader;
+import dev.suture.manifest.ManifestReader;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.source.SourceDiff;
-import dev.suture.target.Channel;
-import dev.suture.target.PatchApplier;
-import dev.suture.vm.AgentChannel;
+import dev.suture.channel.Channel;
+import dev.suture.machine.PatchApplier;
+import dev.suture.channel.AgentChannel;
 import dev.suture.vm.KernelProblem;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;

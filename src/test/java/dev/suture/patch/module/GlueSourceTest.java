@@ -2,7 +2,7 @@ package dev.suture.patch.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.suture.patch.PatchManifest;
+import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.source.Replacement;
 import java.nio.file.Path;
 import java.time.Instant;

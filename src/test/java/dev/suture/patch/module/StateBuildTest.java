@@ -8,7 +8,7 @@ import dev.suture.elf.ElfFile;
 import dev.suture.elf.Symbol;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
-import dev.suture.patch.ManifestReader;
+import dev.suture.manifest.ManifestReader;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.patch.source.Shadow;
 import java.nio.ByteBuffer;

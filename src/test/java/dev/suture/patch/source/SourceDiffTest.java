@@ -8,7 +8,7 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import dev.suture.SutureException;
-import dev.suture.kernel.SourceTree;
+import dev.suture.kernel.build.SourceTree;
 import dev.suture.patch.source.FileDiff.Kind;
 import dev.suture.patch.source.LineMap.Change;
 import java.io.IOException;

@@ -1,0 +1,252 @@
+package dev.suture.kernel.build;
+
+import dev.suture.kernel.FileTrees;
+import dev.suture.Progress;
+import dev.suture.kernel.ReleaseLock;
+
+import dev.suture.SutureException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles translation units of a prepared source tree with the kernel's own flags plus
+ * {@code -ffunction-sections -fdata-sections} (so each function and object can be compared and extracted on
+ * its own), optionally with some files replaced by other text.
+ *
+ * <p>Replacements never touch the pristine tree: kbuild with {@code O=} finds sources through make's VPATH,
+ * looking in the output directory first, so a replaced {@code fs/x.c} (or a header next to it, which its
+ * quote includes find first) is written there. Replaced headers under {@code include/} or
+ * {@code arch/x86/include/} go to an overlay directory that is searched before the tree's own include
+ * directories. Each work directory is a copy of the prepared build directory kept between builds (its first
+ * compile builds host tools once; later ones take seconds), used by one build at a time and cleaned of the
+ * replaced files and objects afterwards.
+ */
+public final class UnitCompiler {
+    private static final String COMPILE_FLAGS = "-ffunction-sections -fdata-sections";
+    private static final Pattern MODNAME = Pattern.compile("-DKBUILD_MODNAME='\"?([A-Za-z0-9_-]+)\"?'");
+
+    private final SourceTree tree;
+    private final Path workDir;
+
+    /**
+     * A unit compiled: its object file, the module it is part of (empty: built into vmlinux), and the
+     * modversions CRC genksyms computed for each symbol it exports (a changed CRC is a changed signature).
+     */
+    public record Compiled(String unit, Path object, Optional<String> module, Map<String, String> symbolVersions) {
+    }
+
+    /**
+     * @param name which of the tree's work directories to use ({@code original}, {@code patched}): builds in
+     *             different work directories can run at the same time
+     */
+    public UnitCompiler(SourceTree tree, String name) {
+        this.tree = tree;
+        this.workDir = tree.build().resolveSibling("work-" + name);
+    }
+
+    /**
+     * Compiles {@code units} (paths relative to the source root, {@code .c}) with {@code replaced} files
+     * (relative path to text) in place of the tree's, and copies the objects to {@code outputDir}.
+     */
+    public List<Compiled> compile(List<String> units, Map<String, String> replaced, Path outputDir) {
+        for (String unit : units) {
+            if (!unit.endsWith(".c")) {
+                throw new IllegalArgumentException("a translation unit is a .c file: " + unit);
+            }
+        }
+        try (ReleaseLock lock = ReleaseLock.acquire(workDir.resolveSibling(workDir.getFileName() + ".lock"),
+                "the work directory " + workDir.getFileName(), Progress.plain(System.err))) {
+            ensureWorkDir();
+            Path overlay = workDir.resolve(".suture-overlay");
+            List<Path> written = new ArrayList<>();
+            try {
+                for (var e : replaced.entrySet()) {
+                    Path at = isGlobalHeader(e.getKey()) ? overlay.resolve(e.getKey()) : workDir.resolve(e.getKey());
+                    Files.createDirectories(at.getParent());
+                    Files.writeString(at, e.getValue());
+                    written.add(at);
+                }
+                List<String> objects = units.stream().map(UnitCompiler::objectOf).toList();
+                for (String o : objects) {
+                    Files.deleteIfExists(workDir.resolve(o));  // never take an earlier build's object
+                    written.add(workDir.resolve(o));
+                }
+                List<String> argv = new ArrayList<>(List.of("make", "-s", "-j" + Runtime.getRuntime().availableProcessors()));
+                argv.addAll(tree.makeArguments(workDir));
+                argv.add("KCFLAGS=" + COMPILE_FLAGS + neighbourIncludes(replaced.keySet()));
+                if (replaced.keySet().stream().anyMatch(UnitCompiler::isGlobalHeader)) {
+                    argv.add("NOSTDINC_FLAGS=-nostdinc -I" + overlay.resolve("arch/x86/include") + " -I" + overlay.resolve("include")
+                            + " -I" + overlay.resolve("arch/x86/include/uapi") + " -I" + overlay.resolve("include/uapi"));
+                }
+                argv.addAll(objects);
+                String out = run(argv);
+                Files.createDirectories(outputDir);
+                List<Compiled> compiled = new ArrayList<>();
+                for (int i = 0; i < units.size(); i++) {
+                    Path built = workDir.resolve(objects.get(i));
+                    if (!Files.isRegularFile(built)) {
+                        throw new SutureException(units.get(i) + " was not compiled:\n" + out,
+                                "check that the unit exists in this kernel's source");
+                    }
+                    Path copy = outputDir.resolve(objects.get(i).replace('/', '_'));
+                    Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING);
+                    Path commandFile = workDir.resolve(commandFileOf(objects.get(i)));
+                    compiled.add(new Compiled(units.get(i), copy, moduleOf(commandFile), symbolVersions(commandFile)));
+                }
+                return compiled;
+            } finally {
+                for (Path p : written) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A quote include is looked up first in the including file's directory, which for a replaced file is the
+     * work directory, not the tree. kbuild adds {@code -I$(srctree)/$(src)} only for the directory of the
+     * Makefile, so a unit below its Makefile ({@code security/selinux/ss/services.c}, built by
+     * {@code security/selinux/Makefile}) would lose the headers beside it. {@code -iquote} of the tree's
+     * directory brings them back, searched after the replaced file's own directory, where a replaced
+     * neighbour still comes first.
+     */
+    private String neighbourIncludes(java.util.Set<String> replaced) {
+        return replaced.stream().filter(f -> !isGlobalHeader(f) && f.contains("/"))
+                .map(f -> f.substring(0, f.lastIndexOf('/'))).distinct().sorted()
+                .map(dir -> " -iquote " + tree.source().resolve(dir))
+                .collect(java.util.stream.Collectors.joining());
+    }
+
+    /** What is kept of a pristine unit's compile: the object sits beside it. */
+    record CachedUnit(String module, Map<String, String> symbolVersions) {
+    }
+
+    /**
+     * The pristine units, compiled once per kernel: the unmodified source's objects never change, so they
+     * are kept next to the prepared tree and later builds only compile the patched side.
+     */
+    public List<Compiled> compilePristine(List<String> units, Path outputDir) {
+        Path cache = tree.build().resolveSibling("pristine-objects");
+        try {
+            List<String> missing = units.stream().filter(u -> !Files.isRegularFile(cache.resolve(objectOf(u) + ".json"))).toList();
+            if (!missing.isEmpty()) {
+                Path fresh = Files.createDirectories(cache.resolve(".fresh"));
+                for (Compiled c : compile(missing, Map.of(), fresh)) {
+                    Path object = cache.resolve(objectOf(c.unit()));
+                    Files.createDirectories(object.getParent());
+                    Files.move(c.object(), object, StandardCopyOption.REPLACE_EXISTING);
+                    Path info = object.resolveSibling(object.getFileName() + ".json");
+                    dev.suture.Json.writeAtomically(info, new CachedUnit(c.module().orElse(null), c.symbolVersions()));
+                }
+            }
+            List<Compiled> out = new ArrayList<>();
+            Files.createDirectories(outputDir);
+            for (String unit : units) {
+                Path object = cache.resolve(objectOf(unit));
+                CachedUnit info = dev.suture.Json.read(object.resolveSibling(object.getFileName() + ".json"), CachedUnit.class);
+                Path copy = outputDir.resolve(objectOf(unit).replace('/', '_'));
+                Files.copy(object, copy, StandardCopyOption.REPLACE_EXISTING);
+                out.add(new Compiled(unit, copy, Optional.ofNullable(info.module()), info.symbolVersions()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isGlobalHeader(String path) {
+        return path.endsWith(".h") && (path.startsWith("include/") || path.startsWith("arch/x86/include/"));
+    }
+
+    static String objectOf(String unit) {
+        return unit.substring(0, unit.length() - 2) + ".o";
+    }
+
+    private static String commandFileOf(String object) {
+        Path p = Path.of(object);
+        String dotted = "." + p.getFileName() + ".cmd";
+        return p.getParent() == null ? dotted : p.getParent().resolve(dotted).toString();
+    }
+
+    /** kbuild compiles a unit that is part of a module with -DMODULE and the module's name. */
+    static Optional<String> moduleOf(Path commandFile) throws IOException {
+        if (!Files.isRegularFile(commandFile)) {
+            return Optional.empty();
+        }
+        String first = Files.readAllLines(commandFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        if (!first.contains(" -DMODULE ")) {
+            return Optional.empty();
+        }
+        Matcher m = MODNAME.matcher(first);
+        return m.find() ? Optional.of(m.group(1).replace('-', '_')) : Optional.empty();
+    }
+
+    /** kbuild records each exported symbol's CRC in the unit's .cmd file as {@code #SYMVER name 0xCRC}. */
+    static Map<String, String> symbolVersions(Path commandFile) throws IOException {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        if (Files.isRegularFile(commandFile)) {
+            for (String line : Files.readAllLines(commandFile, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\\s+");
+                if (f.length == 3 && f[0].equals("#SYMVER")) {
+                    versions.put(f[1], f[2]);
+                }
+            }
+        }
+        return versions;
+    }
+
+    private void ensureWorkDir() throws IOException {
+        if (Files.isRegularFile(workDir.resolve(".config"))) {
+            return;
+        }
+        Path staging = workDir.resolveSibling(workDir.getFileName() + ".staging");
+        FileTrees.delete(staging);
+        run(List.of("cp", "-a", tree.build().toString(), staging.toString()));
+        Files.move(staging, workDir, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private String run(List<String> argv) throws IOException {
+        Process p = new ProcessBuilder(argv).directory(workDir.getParent().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new CompileFailure(out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SutureException("interrupted while compiling", null, e);
+        }
+        return out;
+    }
+
+    /** make failed: the compiler's own words, for the caller to point at the user's lines. */
+    public static final class CompileFailure extends SutureException {
+        private final String output;
+
+        CompileFailure(String output) {
+            super("the kernel build failed:\n" + tail(output), "correct the diff at the lines the compiler names");
+            this.output = output;
+        }
+
+        public String output() {
+            return output;
+        }
+
+        private static String tail(String out) {
+            List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+        }
+    }
+}

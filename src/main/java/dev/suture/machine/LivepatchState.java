@@ -1,0 +1,70 @@
+package dev.suture.machine;
+
+import dev.suture.channel.Channel;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel's livepatch state as {@code /sys/kernel/livepatch} shows it: every patch with its enabled and
+ * transition flags, and per object whether it is patched and which functions it replaces.
+ * Read in one command, so a slow channel costs one round trip.
+ */
+public record LivepatchState(boolean supported, List<Patch> patches) {
+    public static final String ROOT = "/sys/kernel/livepatch";
+
+    /** One loaded livepatch. */
+    public record Patch(String name, boolean enabled, boolean inTransition, List<PatchedObject> objects) {
+    }
+
+    /** One object (vmlinux or a module) of a patch; {@code patched} is false for a module not loaded yet. */
+    public record PatchedObject(String name, boolean patched, List<String> functions) {
+    }
+
+    private static final String DUMP = """
+            [ -d %1$s ] || { echo unsupported; exit 0; }
+            for p in %1$s/*; do
+              [ -d "$p" ] || continue
+              echo "patch ${p##*/} $(cat "$p/enabled") $(cat "$p/transition")"
+              for o in "$p"/*; do
+                [ -d "$o" ] || continue
+                echo "object ${o##*/} $(cat "$o/patched" 2>/dev/null || echo 0)"
+                for f in "$o"/*; do [ -d "$f" ] && echo "function ${f##*/}"; done
+              done
+            done
+            exit 0
+            """.formatted(ROOT);
+
+    public static LivepatchState read(Channel channel) throws IOException {
+        Channel.CommandResult result = channel.run(DUMP);
+        if (!result.ok()) {
+            throw new IOException("cannot read " + ROOT + " on " + channel.describe() + ": " + result.output().strip());
+        }
+        return parse(result.output());
+    }
+
+    static LivepatchState parse(String dump) {
+        if (dump.strip().equals("unsupported")) {
+            return new LivepatchState(false, List.of());
+        }
+        // Lines come nested: "patch NAME ENABLED TRANSITION", its "object NAME PATCHED", their "function F".
+        List<Patch> patches = new ArrayList<>();
+        for (String line : dump.lines().toList()) {
+            String[] f = line.strip().split(" ");
+            switch (f[0]) {
+                case "patch" -> patches.add(new Patch(f[1], "1".equals(f[2]), "1".equals(f[3]), new ArrayList<>()));
+                case "object" -> patches.getLast().objects().add(
+                        new PatchedObject(f[1], "1".equals(f[2]), new ArrayList<>()));
+                case "function" -> patches.getLast().objects().getLast().functions().add(f[1]);
+                default -> {
+                }
+            }
+        }
+        return new LivepatchState(true, patches);
+    }
+
+    public java.util.Optional<Patch> patch(String name) {
+        return patches.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.suture.machine;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** What happens while a patch moves the kernel's tasks from one code to the other; with --json, one per line. */
+public sealed interface TransitionEvent {
+
+    /** The event's name in JSON output. */
+    @JsonProperty("event")
+    default String event() {
+        return getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A one-line account for people. */
+    String describe();
+
+    record Verified(String patch, String object, String function, String result) implements TransitionEvent {
+        public String describe() {
+            return patch + ": running code of " + object + ":" + function + " " + result;
+        }
+    }
+
+    record Predicted(String patch, List<Blocker> blockers) implements TransitionEvent {
+        public String describe() {
+            return Blocker.listed(patch + ": " + blockers.size()
+                    + " task(s) sit in functions the patch replaces and will hold the transition until they leave:", blockers);
+        }
+    }
+
+    record Loaded(String patch, String machine) implements TransitionEvent {
+        public String describe() {
+            return "loaded " + patch + " on " + machine + "; tasks move to the new code at their next safe point";
+        }
+    }
+
+    record Disabling(String patch, String why) implements TransitionEvent {
+        public String describe() {
+            return "disabling " + patch + " (" + why + "): tasks move back to the old code";
+        }
+    }
+
+    record Progress(String patch, int switched, int total, double seconds) implements TransitionEvent {
+        public String describe() {
+            return String.format("%s: %d of %d tasks switched (%.1f s)", patch, switched, total, seconds);
+        }
+    }
+
+    record Blocked(String patch, List<Blocker> blockers, double seconds) implements TransitionEvent {
+        public String describe() {
+            return Blocker.listed(String.format("%s: %d task(s) still on the other code after %.1f s:",
+                    patch, blockers.size(), seconds), blockers);
+        }
+    }
+
+    record Nudged(String patch, List<Blocker> tasks, List<Blocker> skipped, String report) implements TransitionEvent {
+        public String describe() {
+            return patch + ": nudged " + tasks.size() + " user task(s) across a safe point"
+                    + (report.isBlank() ? "" : " (" + report.strip().replace("\n", "; ") + ")")
+                    + (skipped.isEmpty() ? "" : "; " + skipped.size() + " kernel thread(s) are left to the kernel's own wake-up");
+        }
+    }
+
+    record Completed(String patch, boolean patched, double seconds) implements TransitionEvent {
+        public String describe() {
+            return String.format("%s: transition complete in %.1f s, every task runs the %s code", patch, seconds,
+                    patched ? "new" : "old");
+        }
+    }
+
+    record TimedOut(String patch, List<Blocker> blockers, String action) implements TransitionEvent {
+        public String describe() {
+            return Blocker.listed(patch + ": transition timed out; " + action + "; blocking tasks:", blockers);
+        }
+    }
+
+    record Forced(String patch) implements TransitionEvent {
+        public String describe() {
+            return "WARNING: " + patch + ": transition forced; tasks that were still in replaced functions may run "
+                    + "old and new code mixed, and the module can never be unloaded";
+        }
+    }
+
+    record Unloaded(String patch) implements TransitionEvent {
+        public String describe() {
+            return patch + " unloaded";
+        }
+    }
+
+    /** A task that has not switched yet, and the replaced function it sits in (if it sits in one). */
+    record Blocker(int pid, int tid, String comm, String function, boolean kernelThread) {
+        /** A heading followed by one indented line per task. */
+        static String listed(String heading, List<Blocker> blockers) {
+            StringBuilder s = new StringBuilder(heading);
+            for (Blocker b : blockers) {
+                s.append("\n  ").append(b.describe());
+            }
+            return s.toString();
+        }
+
+        public String describe() {
+            return String.format("%s (pid %d%s)%s: %s", comm, pid, tid == pid ? "" : ", tid " + tid,
+                    kernelThread ? " kernel thread" : "",
+                    function.isEmpty() ? "not in a replaced function; waiting to pass a safe point" : "in " + function);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.suture.machine;
+
+import dev.suture.channel.Channel;
+
+import dev.suture.machine.TransitionEvent.Blocker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Watches one livepatch transition through {@code /sys/kernel/livepatch/NAME/transition} and every task's
+ * {@code patch_state}: reports progress, names each task still on the other code with the replaced function on
+ * its kernel stack, nudges user tasks when the policy says so, and gives up at the deadline.
+ */
+final class TransitionWatch {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration FIRST_BLOCKER_REPORT = Duration.ofSeconds(1);
+    private static final Duration BLOCKER_REPORT_EVERY = Duration.ofSeconds(5);
+
+    private final Channel channel;
+    private final Consumer<TransitionEvent> events;
+    private final TaskNudger nudger;
+
+    TransitionWatch(Channel channel, Consumer<TransitionEvent> events) {
+        this.channel = channel;
+        this.events = events;
+        this.nudger = new TaskNudger(channel);
+    }
+
+    /** How a watch ended: the transition completed, or these tasks still held it at the deadline. */
+    record Outcome(boolean completed, List<Blocker> blockers, double seconds) {
+    }
+
+    /**
+     * Waits for the transition of {@code patch} towards {@code patching} (true: new code) to end.
+     *
+     * @param functions the names of the replaced functions, as they appear on kernel stacks
+     */
+    Outcome await(String patch, boolean patching, Set<String> functions, Duration timeout, Duration signalAfter)
+            throws IOException {
+        long start = System.nanoTime();
+        String target = patching ? "1" : "0";
+        int lastPending = -1;
+        double lastBlockerReport = -1;
+        double lastNudge = -1;
+        List<Blocker> blockers = List.of();
+        while (true) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Snapshot snap = snapshot(patch);
+            if (!snap.inTransition()) {
+                events.accept(new TransitionEvent.Completed(patch, patching, elapsed));
+                return new Outcome(true, List.of(), elapsed);
+            }
+            List<String> pending = snap.states().entrySet().stream()
+                    .filter(e -> !e.getValue().equals(target)).map(Map.Entry::getKey).toList();
+            int switched = snap.states().size() - pending.size();
+            // Short-lived tasks (this watch's own shell among them) come and go; what matters is who is left.
+            if (pending.size() != lastPending) {
+                events.accept(new TransitionEvent.Progress(patch, switched, snap.states().size(), elapsed));
+                lastPending = pending.size();
+            }
+            boolean reportDue = elapsed >= FIRST_BLOCKER_REPORT.toMillis() / 1000.0
+                    && (lastBlockerReport < 0 || elapsed - lastBlockerReport >= BLOCKER_REPORT_EVERY.toSeconds());
+            boolean nudgeDue = elapsed >= signalAfter.toMillis() / 1000.0
+                    && (lastNudge < 0 || elapsed - lastNudge >= BLOCKER_REPORT_EVERY.toSeconds());
+            boolean deadline = elapsed >= timeout.toMillis() / 1000.0;
+            if ((reportDue || nudgeDue || deadline) && !pending.isEmpty()) {
+                blockers = blockers(pending, patch, functions);
+                if (reportDue) {
+                    events.accept(new TransitionEvent.Blocked(patch, blockers, elapsed));
+                    lastBlockerReport = elapsed;
+                }
+            }
+            if (deadline) {
+                return new Outcome(false, blockers, elapsed);
+            }
+            if (nudgeDue && !blockers.isEmpty()) {
+                nudge(patch, blockers);
+                lastNudge = elapsed;
+            }
+            sleep();
+        }
+    }
+
+    /** The tasks that have not switched yet in a running transition, with what holds them (for status). */
+    List<Blocker> pending(LivepatchState.Patch patch) throws IOException {
+        Snapshot snap = snapshot(patch.name());
+        if (!snap.inTransition()) {
+            return List.of();
+        }
+        // A patch in transition with enabled=1 is moving tasks to its code; with enabled=0, back from it.
+        String target = patch.enabled() ? "1" : "0";
+        List<String> tasks = snap.states().entrySet().stream()
+                .filter(e -> !e.getValue().equals(target)).map(Map.Entry::getKey).toList();
+        return blockers(tasks, patch.name(), functionNames(patch));
+    }
+
+    /** Tasks that hold up the transition right now, for a report before anything is loaded or on timeout. */
+    List<Blocker> blockers(List<String> taskPaths, String patch, Set<String> functions) throws IOException {
+        if (taskPaths.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder script = new StringBuilder("for t in");
+        taskPaths.forEach(t -> script.append(' ').append(t));
+        script.append("""
+                ; do
+                  p=${t%%/*}
+                  [ -d /proc/$t ] || continue
+                  # Field 9 of stat holds the task flags; PF_KTHREAD marks kernel threads.
+                  s=$(cat /proc/$t/stat 2>/dev/null); s=${s##*) }; set -- $s
+                  k=user; [ $(( ${7:-0} & 0x200000 )) -ne 0 ] && k=kernel
+                  echo "== $t $k $(cat /proc/$t/comm 2>/dev/null)"
+                  cat /proc/$t/stack 2>/dev/null
+                done
+                exit 0
+                """);
+        return parseBlockers(channel.run(script.toString()).output(), patch, functions);
+    }
+
+    static List<Blocker> parseBlockers(String dump, String patch, Set<String> functions) {
+        List<Blocker> blockers = new ArrayList<>();
+        String header = null;
+        String function = "";
+        for (String line : (dump + "\n== end").lines().toList()) {
+            if (line.startsWith("== ")) {
+                if (header != null) {
+                    blockers.add(blocker(header, function));
+                }
+                header = line.equals("== end") ? null : line.substring(3);
+                function = "";
+                continue;
+            }
+            if (function.isEmpty()) {
+                function = replacedFrame(line, patch, functions);
+            }
+        }
+        return blockers;
+    }
+
+    private static Blocker blocker(String header, String function) {
+        // "PID/task/TID user|kernel COMM"
+        String[] f = header.split(" ", 3);
+        String[] ids = f[0].split("/");
+        return new Blocker(Integer.parseInt(ids[0]), Integer.parseInt(ids[2]), f.length > 2 ? f[2] : "?",
+                function, "kernel".equals(f[1]));
+    }
+
+    /** {@code [<0>] name+0x8a/0xd0 [module]}: the frame's function if it is a replaced one or the patch's own code. */
+    static String replacedFrame(String frame, String patch, Set<String> functions) {
+        String s = frame.replaceFirst("^\\[<[0-9a-f]+>]\\s*", "").strip();
+        int plus = s.indexOf('+');
+        if (plus <= 0) {
+            return "";
+        }
+        String name = s.substring(0, plus);
+        boolean inPatch = s.endsWith("[" + patch + "]");
+        return functions.contains(name) || inPatch ? (inPatch ? name + " [" + patch + "]" : name) : "";
+    }
+
+    private void nudge(String patch, List<Blocker> blockers) throws IOException {
+        List<Blocker> user = blockers.stream().filter(b -> !b.kernelThread()).toList();
+        List<Blocker> kernel = blockers.stream().filter(Blocker::kernelThread).toList();
+        String report = user.isEmpty() ? "" : nudger.nudge(user.stream().map(Blocker::tid).toList());
+        events.accept(new TransitionEvent.Nudged(patch, user, kernel, report));
+    }
+
+    /** The transition flag and every task's patch_state, in one round trip. */
+    private record Snapshot(boolean inTransition, Map<String, String> states) {
+    }
+
+    private Snapshot snapshot(String patch) throws IOException {
+        String script = """
+                f=%s/%s/transition
+                if [ -e $f ]; then read v < $f; echo "transition $v"; else echo "transition gone"; fi
+                for t in /proc/[0-9]*/task/[0-9]*; do
+                  read s < $t/patch_state 2>/dev/null && echo "${t#/proc/} $s"
+                done
+                exit 0
+                """.formatted(LivepatchState.ROOT, patch);
+        Map<String, String> states = new LinkedHashMap<>();
+        boolean inTransition = false;
+        for (String line : channel.run(script).output().lines().toList()) {
+            String[] f = line.split(" ");
+            if (f.length != 2) {
+                continue;
+            }
+            if (f[0].equals("transition")) {
+                inTransition = f[1].equals("1");
+            } else {
+                states.put(f[0], f[1]);
+            }
+        }
+        return new Snapshot(inTransition, states);
+    }
+
+    /** Names of replaced functions as they appear on stacks, from the live patch's sysfs entries. */
+    static Set<String> functionNames(LivepatchState.Patch patch) {
+        Set<String> names = new HashSet<>();
+        for (LivepatchState.PatchedObject o : patch.objects()) {
+            o.functions().forEach(f -> names.add(f.replaceFirst(",\\d+$", "")));
+        }
+        return names;
+    }
+
+    static String describe(List<Blocker> blockers) {
+        return blockers.stream().map(Blocker::describe).collect(Collectors.joining("; "));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.suture.SutureException("interrupted while watching the transition", null, e);
+        }
+    }
+}

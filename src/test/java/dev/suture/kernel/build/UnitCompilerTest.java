@@ -1,0 +1,58 @@
+package dev.suture.kernel.build;
+
+import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.Kernels;
+import dev.suture.Progress;
+import dev.suture.kernel.debian.DebianPackageIndex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What kbuild's .cmd file of a unit says about it, and a patched unit compiled beside the pristine tree. */
+class UnitCompilerTest {
+    @Test
+    void aModuleUnitIsNamedByItsModuleAndExportsKeepTheirCrcs(@TempDir Path dir) throws Exception {
+        Path cmd = dir.resolve(".xfs_stats.o.cmd");
+        Files.writeString(cmd, "cmd_fs/xfs/xfs_stats.o := gcc-12 -Wp,-MMD -DMODULE -DKBUILD_BASENAME='\"xfs_stats\"'"
+                + " -DKBUILD_MODNAME='\"xfs\"' -D__KBUILD_MODNAME=kmod_xfs -c -o fs/xfs/xfs_stats.o fs/xfs/xfs_stats.c\n"
+                + "#SYMVER xfs_stats_format 0x1234abcd\n");
+        assertThat(UnitCompiler.moduleOf(cmd)).contains("xfs");
+        assertThat(UnitCompiler.symbolVersions(cmd)).containsExactlyEntriesOf(Map.of("xfs_stats_format", "0x1234abcd"));
+        Files.writeString(cmd, "cmd_kernel/panic.o := gcc-12 -DKBUILD_MODNAME='\"panic\"' -c -o kernel/panic.o kernel/panic.c\n");
+        assertThat(UnitCompiler.moduleOf(cmd)).isEmpty();
+    }
+
+    @Test
+    void aReplacedFileIsCompiledWithoutTouchingThePristineTree(@TempDir Path dir) throws Exception {
+        CachedKernel kernel = Kernels.resolve(null, System.err);
+        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        String unit = "fs/proc/version.c";
+        String pristine = Files.readString(tree.source().resolve(unit));
+        String patched = pristine.replace("static int version_proc_show", "static int __attribute__((used)) suture_probe_marker(void) { return 42; }\nstatic int version_proc_show");
+        List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched").compile(List.of(unit), Map.of(unit, patched), dir);
+        assertThat(out).singleElement().satisfies(c -> {
+            assertThat(c.module()).isEmpty();
+            assertThat(new String(Files.readAllBytes(c.object()), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .contains("suture_probe_marker").contains(".text.version_proc_show");
+        });
+        assertThat(Files.readString(tree.source().resolve(unit))).isEqualTo(pristine);
+        assertThat(tree.build().resolveSibling("work-patched").resolve(unit)).as("the replaced file is cleaned up").doesNotExist();
+    }
+
+    @Test
+    void aReplacedUnitBelowItsMakefileStillFindsTheHeadersBesideIt(@TempDir Path dir) throws Exception {
+        CachedKernel kernel = Kernels.resolve(null, System.err);
+        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        // Built by security/selinux/Makefile, so kbuild's -I names security/selinux, not ss/ where "context.h" is.
+        String unit = "security/selinux/ss/services.c";
+        String patched = Files.readString(tree.source().resolve(unit)) + "\n/* replaced */\n";
+        List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched").compile(List.of(unit), Map.of(unit, patched), dir);
+        assertThat(out).singleElement().satisfies(c -> assertThat(c.object()).isRegularFile());
+    }
+}

@@ -1,0 +1,59 @@
+package dev.suture.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.build.Kbuild;
+import dev.suture.patch.module.PatchBuilder;
+import dev.suture.patch.source.FunctionFile;
+import dev.suture.vm.TestVm;
+import dev.suture.vm.VmSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The transition tests' fixture: a module with a user-task path and a kernel thread that sleep inside
+ * functions a patch replaces (see suture_fixture.c), built against the machine's headers, loaded at boot,
+ * and the patch that replaces those functions.
+ */
+final class FixtureVm {
+    static final String PATCH = "suture_fixture_patch";
+    private static final String RESOURCES = "/dev/suture/machine/fixture/";
+
+    final Path fixtureKo;
+    final Path patchKo;
+
+    private FixtureVm(Path fixtureKo, Path patchKo) {
+        this.fixtureKo = fixtureKo;
+        this.patchKo = patchKo;
+    }
+
+    static FixtureVm build(CachedKernel kernel, Path dir) throws IOException {
+        Path moduleDir = Files.createDirectories(dir.resolve("fixture"));
+        for (String name : List.of("suture_fixture.c", "Kbuild")) {
+            copy(name, moduleDir.resolve(name));
+        }
+        Kbuild.Result make = Kbuild.buildModules(kernel, moduleDir);
+        assertThat(make.ok()).as(make.output()).isTrue();
+        Path fixture = moduleDir.resolve("suture_fixture.ko");
+        Path patchSource = dir.resolve("fixture_patch.c");
+        copy("fixture_patch.c", patchSource);
+        Path patch = dir.resolve(PATCH + ".ko");
+        new PatchBuilder(kernel, System.err).withModuleFile(fixture).build(FunctionFile.read(patchSource), patch, false);
+        return new FixtureVm(fixture, patch);
+    }
+
+    TestVm boot(CachedKernel kernel, String name) throws IOException {
+        return TestVm.boot(VmSpec.of(name, kernel).withModules(List.of(fixtureKo.toString()), List.of()), false, true,
+                TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
+    }
+
+    private static void copy(String resource, Path to) throws IOException {
+        try (InputStream in = FixtureVm.class.getResourceAsStream(RESOURCES + resource)) {
+            Files.copy(in, to);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.suture.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.suture.SutureException;
+import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.Kernels;
+import dev.suture.manifest.ManifestReader;
+import dev.suture.manifest.PatchManifest;
+import dev.suture.vm.TestVm;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transitions held up by tasks inside replaced functions, in a booted kernel: blockers are named with their
+ * function, the transition completes when they leave, a deadline rolls back to exactly the old kernel, and the
+ * signal policy moves a sleeping reader across without changing what it reads.
+ */
+class TransitionVmTest {
+    private static CachedKernel kernel;
+    private static FixtureVm fixture;
+    private static TestVm vm;
+    private static PatchManifest manifest;
+    private final List<TransitionEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) throws Exception {
+        kernel = Kernels.resolve(null, System.err);
+        fixture = FixtureVm.build(kernel, dir);
+        manifest = ManifestReader.read(fixture.patchKo);
+        vm = fixture.boot(kernel, "itest-transition");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (vm != null) {
+            vm.stop();
+        }
+    }
+
+    @AfterEach
+    void releaseAndClean() throws Exception {
+        ctl("release-reader");
+        ctl("release-kthread");
+        if (LivepatchState.read(vm.channel()).patch(FixtureVm.PATCH).isPresent()) {
+            applier().revert(FixtureVm.PATCH, TransitionPolicy.DEFAULT);
+        }
+    }
+
+    @Test
+    void kernelThreadBlockerIsNamedAndTheTransitionCompletesWhenItLeaves() throws Exception {
+        ctl("hold-kthread");
+        Thread.sleep(500);
+        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(90), Duration.ofSeconds(2),
+                TransitionPolicy.OnTimeout.ROLLBACK);
+        CompletableFuture<Void> apply = CompletableFuture.runAsync(() -> {
+            try {
+                applier().apply(fixture.patchKo, manifest, policy);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        awaitBlocked("suture_fixture", "fixture_kthread_wait", true);
+        assertThat(apply).isNotDone();
+
+        long before = rounds();
+        ctl("release-kthread");
+        apply.get(60, TimeUnit.SECONDS);
+        assertThat(events).anyMatch(e -> e instanceof TransitionEvent.Completed c && c.patched());
+        Thread.sleep(300);
+        assertThat(rounds() - before).as("the kernel thread now runs the new code, which counts in thousands")
+                .isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void taskThatNeverLeavesMakesTheDeadlineRollBackToTheOldKernel() throws Exception {
+        ctl("hold-kthread");
+        Thread.sleep(500);
+        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(6), Duration.ofSeconds(2),
+                TransitionPolicy.OnTimeout.ROLLBACK);
+        assertThatThrownBy(() -> applier().apply(fixture.patchKo, manifest, policy))
+                .isInstanceOf(SutureException.class)
+                .hasMessageContaining("rolled back; the kernel runs the old code")
+                .hasMessageContaining("suture_fixture").hasMessageContaining("in fixture_kthread_wait");
+        assertThat(events).anyMatch(e -> e instanceof TransitionEvent.TimedOut);
+        assertThat(LivepatchState.read(vm.channel()).patches()).isEmpty();
+        assertThat(vm.channel().run("grep -c " + FixtureVm.PATCH + " /proc/modules").output().strip()).isEqualTo("0");
+
+        long before = rounds();
+        ctl("release-kthread");
+        Thread.sleep(700);
+        long delta = rounds() - before;
+        assertThat(delta).as("old code counts one per round").isBetween(1L, 999L);
+    }
+
+    @Test
+    void signalPolicyMovesASleepingReaderAcrossAndItsReadCompletesNormally() throws Exception {
+        ctl("hold-reader");
+        vm.channel().run("rm -f /tmp/read.out /tmp/read.status; setsid sh -c "
+                + "'cat /proc/suture_fixture_block > /tmp/read.out; echo $? > /tmp/read.status' >/dev/null 2>&1 &");
+        Thread.sleep(700);
+        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(12), Duration.ofSeconds(1),
+                TransitionPolicy.OnTimeout.ROLLBACK);
+        long start = System.nanoTime();
+        applier().apply(fixture.patchKo, manifest, policy);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertThat(events).anyMatch(e -> e instanceof TransitionEvent.Predicted p
+                && p.blockers().stream().anyMatch(b -> b.comm().equals("cat") && b.function().equals("fixture_block_wait")));
+        assertThat(events).anyMatch(e -> e instanceof TransitionEvent.Nudged n && n.report().contains("nudged"));
+        // The transition itself (from load to done, as the watch timed it) ends before the kernel's own signal
+        // at 15 s; the whole apply adds copying and the run-pre check, which a loaded machine slows down.
+        assertThat(events).as("completed before the kernel's own signal")
+                .anyMatch(e -> e instanceof TransitionEvent.Completed c && c.patched() && c.seconds() < 12);
+        assertThat(seconds).as("the whole apply, within its 12 s transition timeout and the preflight").isLessThan(30);
+        assertThat(vm.channel().run("cat /tmp/read.status 2>/dev/null").output()).as("the reader still waits").isEmpty();
+
+        ctl("release-reader");
+        Thread.sleep(700);
+        assertThat(vm.channel().run("cat /tmp/read.status").output().strip()).isEqualTo("0");
+        assertThat(vm.channel().run("cat /tmp/read.out").output()).isEqualTo("fixture: old\n");
+        assertThat(vm.channel().run("dmesg | grep -c 'new block_wait done'").output().strip()).isNotEqualTo("0");
+    }
+
+    @Test
+    void revertAfterSutureDiedMidTransitionReversesAndUnloads() throws Exception {
+        ctl("hold-kthread");
+        Thread.sleep(500);
+        // What a killed 'suture apply' leaves: the module loaded, its transition under way, nobody watching.
+        vm.channel().copyIn(fixture.patchKo, "/root/patch.ko");
+        assertThat(vm.channel().run("insmod /root/patch.ko").ok()).isTrue();
+        LivepatchState.Patch stuck = LivepatchState.read(vm.channel()).patch(FixtureVm.PATCH).orElseThrow();
+        assertThat(stuck.inTransition()).isTrue();
+        assertThat(stuck.enabled()).isTrue();
+
+        applier().revert(FixtureVm.PATCH, new TransitionPolicy(Duration.ofSeconds(30), Duration.ofSeconds(2),
+                TransitionPolicy.OnTimeout.ROLLBACK));
+        assertThat(LivepatchState.read(vm.channel()).patches()).isEmpty();
+        assertThat(vm.channel().run("grep -c " + FixtureVm.PATCH + " /proc/modules").output().strip()).isEqualTo("0");
+    }
+
+    private PatchApplier applier() {
+        return new PatchApplier(vm.channel(), e -> {
+            events.add(e);
+            System.err.println(e.describe());
+        });
+    }
+
+    private void awaitBlocked(String comm, String function, boolean kernelThread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (events.stream().anyMatch(e -> e instanceof TransitionEvent.Blocked b && b.blockers().stream()
+                    .anyMatch(x -> x.comm().equals(comm) && x.function().equals(function) && x.kernelThread() == kernelThread))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no blocker " + comm + " in " + function + " reported; events: " + events);
+    }
+
+    private static void ctl(String command) throws Exception {
+        vm.channel().run("echo " + command + " > /proc/suture_fixture_ctl");
+    }
+
+    private static long rounds() throws Exception {
+        return Long.parseLong(vm.channel().run("cat /proc/suture_fixture_rounds").output().strip());
+    }
+}
