@@ -26,7 +26,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PatchManifest manifest = ManifestReader.read(module);
-        new PatchApplier(machine.channel(), transition.events()).apply(module, manifest, transition.policy());
+        var channel = machine.channel();
+        try (var lock = transition.lock(channel, "apply " + manifest.name())) {
+            new PatchApplier(channel, transition.events()).apply(module, manifest, transition.policy());
+        }
         if (!transition.json) {
             System.out.println(manifest.name());
         }

@@ -34,13 +34,15 @@ final class InstallCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PatchManifest manifest = ManifestReader.read(module);
         Channel channel = machine.channel();
-        PatchApplier applier = new PatchApplier(channel, transition.events());
-        if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
-            applier.apply(module, manifest, transition.policy());
-        } else {
-            applier.preflight(manifest);
+        try (var lock = transition.lock(channel, "install " + manifest.name())) {
+            PatchApplier applier = new PatchApplier(channel, transition.events());
+            if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
+                applier.apply(module, manifest, transition.policy());
+            } else {
+                applier.preflight(manifest);
+            }
+            new Installer(channel).install(module, manifest);
         }
-        new Installer(channel).install(module, manifest);
         System.err.println(manifest.name() + " is installed on " + channel.describe() + ": it is applied again at boot");
         return 0;
     }

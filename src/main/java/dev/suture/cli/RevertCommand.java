@@ -34,14 +34,17 @@ final class RevertCommand implements Callable<Integer> {
         }
         Channel channel = machine.channel();
         PatchApplier applier = new PatchApplier(channel, transition.events());
-        List<String> names = all
-                ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()
-                : List.of(name);
-        if (names.isEmpty()) {
-            System.err.println("no livepatch applied on " + channel.describe());
-        }
-        for (String n : names) {
-            applier.revert(n, transition.policy());
+        // The stack is read once the lock is held: whatever ran before may have changed it.
+        try (var lock = transition.lock(channel, "revert " + (all ? "--all" : name))) {
+            List<String> names = all
+                    ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()
+                    : List.of(name);
+            if (names.isEmpty()) {
+                System.err.println("no livepatch applied on " + channel.describe());
+            }
+            for (String n : names) {
+                applier.revert(n, transition.policy());
+            }
         }
         return 0;
     }

@@ -33,6 +33,14 @@ final class SwitchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Channel channel = machine.channel();
+        try (var lock = transition.lock(channel, "switch " + edition)) {
+            switchTo(channel);
+        }
+        return 0;
+    }
+
+    /** Runs with the machine's lock held: the stack it reads stays as read. */
+    private void switchTo(Channel channel) throws java.io.IOException {
         PatchApplier applier = new PatchApplier(channel, transition.events());
         List<Edition> editions = new EditionStore(channel).list();
         Path file = Path.of(edition);
@@ -64,6 +72,5 @@ final class SwitchCommand implements Callable<Integer> {
             }
         }
         System.err.println(manifest.name() + " is the current edition on " + channel.describe());
-        return 0;
     }
 }

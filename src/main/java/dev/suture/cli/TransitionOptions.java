@@ -1,13 +1,16 @@
 package dev.suture.cli;
 
 import dev.suture.Json;
+import dev.suture.channel.Channel;
+import dev.suture.machine.LockWait;
+import dev.suture.machine.MachineLock;
 import dev.suture.machine.TransitionEvent;
 import dev.suture.machine.TransitionPolicy;
 import java.time.Duration;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
-/** The transition policy options of apply and revert, and how their events are shown. */
+/** The transition policy options of apply and revert, how their events are shown, and how they wait for the machine. */
 final class TransitionOptions {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long the transition may take (default: ${DEFAULT-VALUE}).")
@@ -28,6 +31,10 @@ final class TransitionOptions {
     @Option(names = "--json", description = "Print every transition event as a JSON object, one per line.")
     boolean json;
 
+    @Option(names = "--no-wait", description = {"Refuse at once when another Suture command is acting on the machine",
+            "(by default wait for it, at most --timeout seconds)."})
+    boolean noWait;
+
     TransitionPolicy policy() {
         TransitionPolicy.OnTimeout action = switch (onTimeout) {
             case "rollback" -> TransitionPolicy.OnTimeout.ROLLBACK;
@@ -44,6 +51,24 @@ final class TransitionOptions {
             System.err.println("suture: WARNING: --on-timeout force can leave tasks running old and new code mixed");
         }
         return new TransitionPolicy(Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(signalAfterSeconds), action);
+    }
+
+    /** How to wait for another Suture command on the machine: at most --timeout, or not at all. */
+    LockWait lockWait() {
+        return new LockWait(Duration.ofSeconds(Math.max(1, timeoutSeconds)), noWait);
+    }
+
+    /**
+     * How long a holder on another host keeps the machine's lock should it die: its transition, a rollback and
+     * a margin for the rest (see LockHolder's stale rule; a holder on this host keeps it while its process lives).
+     */
+    Duration lease() {
+        return Duration.ofSeconds(3L * Math.max(1, timeoutSeconds)).plusMinutes(10);
+    }
+
+    /** Takes the machine's lock for this command (e.g. "apply suture_x") as these options say. */
+    MachineLock.Held lock(Channel channel, String command) throws java.io.IOException {
+        return MachineLock.acquire(channel, command, lease(), lockWait(), events());
     }
 
     Consumer<TransitionEvent> events() {

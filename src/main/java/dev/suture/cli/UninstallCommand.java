@@ -1,9 +1,13 @@
 package dev.suture.cli;
 
 import dev.suture.machine.Installer;
+import dev.suture.machine.LockWait;
+import dev.suture.machine.MachineLock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code suture uninstall}: stop applying an edition at boot. */
@@ -16,10 +20,22 @@ final class UninstallCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The installed edition.")
     String name;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long to wait for another Suture command acting on the machine (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--no-wait", description = "Refuse at once when another Suture command is acting on the machine.")
+    boolean noWait;
+
     @Override
     public Integer call() throws Exception {
         var channel = machine.channel();
-        new Installer(channel).uninstall(name);
+        Duration patience = Duration.ofSeconds(Math.max(1, timeoutSeconds));
+        // Uninstalling is a few file operations; its lease only matters should it die on another host.
+        try (var lock = MachineLock.acquire(channel, "uninstall " + name, patience.plusMinutes(10),
+                new LockWait(patience, noWait), e -> System.err.println(e.describe()))) {
+            new Installer(channel).uninstall(name);
+        }
         System.err.println(name + " is no longer installed on " + channel.describe() + " (still applied until reverted)");
         return 0;
     }

@@ -31,7 +31,10 @@ public final class Installer {
     /** Installs the edition for future boots (it should be applied now too; see {@link PatchApplier}). */
     public void install(Path ko, PatchManifest manifest) throws IOException {
         String name = manifest.name();
-        channel.copyIn(ko, DIR + "/" + name + ".ko");
+        // Staged under a name of its own, then renamed: a boot, or another install, never reads a mixture.
+        String staged = DIR + "/." + name + "." + Staging.token() + ".staged";
+        channel.copyIn(ko, staged);
+        Staging.moveIntoPlace(channel, staged, DIR + "/" + name + ".ko");
         channel.writeFile(DIR + "/" + name + ".release", manifest.release().getBytes(StandardCharsets.UTF_8), 0644);
         // Install order decides load order at boot: a file per edition named by time, holding the name.
         String order = String.format("%020d-%s.order", Instant.now().toEpochMilli(), name);

@@ -43,6 +43,10 @@ public final class PatchApplier {
 
     /** Refuses, before anything is loaded, a patch built for another kernel or already applied. */
     public RunningKernel preflight(PatchManifest manifest) throws IOException {
+        return preflight(manifest, Optional.empty());
+    }
+
+    private RunningKernel preflight(PatchManifest manifest, Optional<ModuleIdentity> ours) throws IOException {
         RunningKernel running = RunningKernel.read(channel);
         if (!running.release().equals(manifest.release())) {
             throw new SutureException("patch " + manifest.name() + " was built for " + manifest.release()
@@ -61,6 +65,13 @@ public final class PatchApplier {
                     + ": its kernel was built without CONFIG_LIVEPATCH", "use a kernel with livepatch support");
         }
         if (state.patch(manifest.name()).isPresent()) {
+            LoadedModule there = LoadedModule.read(channel, manifest.name());
+            if (ours.isPresent() && !there.is(ours)) {
+                throw new SutureException("another build of patch " + manifest.name() + " is already applied on "
+                        + channel.describe() + " (" + there.describe() + "; this is build " + ours.get().brief()
+                        + "); nothing was loaded", "revert it first with 'suture revert " + manifest.name()
+                        + "' if this build should replace it");
+            }
             throw new SutureException("patch " + manifest.name() + " is already applied on " + channel.describe(),
                     "revert it first with 'suture revert " + manifest.name() + "'");
         }
@@ -80,12 +91,21 @@ public final class PatchApplier {
         return running;
     }
 
-    /** Applies the patch and sees its transition through under the policy. */
+    /**
+     * Applies the patch and sees its transition through under the policy. The module is loaded from a copy only
+     * this call writes, and the kernel is then asked which build it runs under that name: only this one counts.
+     */
     public void apply(Path ko, PatchManifest manifest, TransitionPolicy policy) throws IOException {
-        preflight(manifest);
-        String name = manifest.name();
-        String remote = store.put(ko, manifest);
-        load(remote, manifest, policy);
+        Optional<ModuleIdentity> ours = ModuleIdentity.of(ko);
+        preflight(manifest, ours);
+        String staged = store.stage(ko, manifest.name());
+        try {
+            insmod(staged, manifest.name(), ours);
+            store.keep(staged, manifest);
+        } finally {
+            store.discard(staged);
+        }
+        watchLoaded(manifest, policy);
     }
 
     /**
@@ -96,19 +116,50 @@ public final class PatchApplier {
         EditionStore.Record record = store.find(name).orElseThrow(() -> new SutureException(
                 "no edition named " + name + " is stored on " + channel.describe(),
                 "see 'suture list'; apply a built module with 'suture apply PATCH.ko'"));
-        preflight(record.manifest());
+        String path = EditionStore.modulePath(name);
+        Optional<ModuleIdentity> ours = ModuleIdentity.of(channel.readFile(path), channel.describe() + ":" + path);
+        preflight(record.manifest(), ours);
         store.touch(record.manifest());
-        load(EditionStore.modulePath(name), record.manifest(), policy);
+        insmod(path, name, ours);
+        watchLoaded(record.manifest(), policy);
     }
 
-    private void load(String remote, PatchManifest manifest, TransitionPolicy policy) throws IOException {
-        String name = manifest.name();
-        Channel.CommandResult load = channel.run("insmod " + ShellQuote.quote(remote));
+    /**
+     * Loads a module file and checks the kernel runs that very build under its name. A refusal names what the
+     * kernel runs instead and leaves it alone: a module Suture did not load here is not Suture's to unload.
+     */
+    private void insmod(String remote, String name, Optional<ModuleIdentity> ours) throws IOException {
+        Channel.CommandResult load = channel.run(INSMOD.formatted(ShellQuote.quote(remote), KernelRefusal.LOG_MARK));
         if (!load.ok()) {
-            String dmesg = channel.run("dmesg | tail -n 8").output().strip();
-            throw new SutureException("the kernel refused patch " + name + ": " + load.output().strip()
-                    + (dmesg.isEmpty() ? "" : "\nkernel log:\n" + dmesg), "see the kernel log lines above");
+            throw KernelRefusal.explain(channel, name, ours, load.output());
         }
+        LoadedModule running = LoadedModule.read(channel, name);
+        if (!running.is(ours)) {
+            throw new SutureException("the kernel runs " + running.describe() + " under the name " + name + " on "
+                    + channel.describe() + ", not the build just loaded (build " + ours.map(ModuleIdentity::brief).orElse("?")
+                    + "): another command replaced it; Suture leaves that module alone",
+                    "see 'suture status'; run one Suture command at a time on a machine");
+        }
+    }
+
+    /**
+     * insmod with the kernel log lines it caused: the lines after the last one logged before it (all of them if
+     * the log was empty), so a refusal shows its own reason and not the log's old tail.
+     */
+    private static final String INSMOD = """
+            last=$(dmesg 2>/dev/null | tail -n 1)
+            out=$(insmod %1$s 2>&1); rc=$?
+            [ -n "$out" ] && printf '%%s\\n' "$out"
+            if [ $rc -ne 0 ]; then
+              echo '%2$s'
+              dmesg 2>/dev/null | L="$last" awk 'ENVIRON["L"] == "" { print; next }
+                $0 == ENVIRON["L"] { out = ""; f = 1; next } f { out = out $0 "\\n" } END { printf "%%s", out }'
+            fi
+            exit $rc
+            """;
+
+    private void watchLoaded(PatchManifest manifest, TransitionPolicy policy) throws IOException {
+        String name = manifest.name();
         events.accept(new TransitionEvent.Loaded(name, channel.describe()));
         Set<String> functions = functionNames(manifest);
         TransitionWatch.Outcome outcome = watch.await(name, true, functions, policy.timeout(), policy.signalAfter());

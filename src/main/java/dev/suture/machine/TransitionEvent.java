@@ -87,6 +87,20 @@ public sealed interface TransitionEvent {
         }
     }
 
+    /** Another Suture command holds the machine's lock; this one waits for it (at most its --timeout). */
+    record Waiting(String machine, String holder, long patienceSeconds) implements TransitionEvent {
+        public String describe() {
+            return "waiting for " + holder + " to finish on " + machine + " (at most " + patienceSeconds + " s)";
+        }
+    }
+
+    /** A lock whose holder is gone was removed (the stale rule is in LockHolder). */
+    record StaleLockCleared(String machine, String holder, String why) implements TransitionEvent {
+        public String describe() {
+            return "removed the stale Suture lock of " + holder + " on " + machine + ": " + why;
+        }
+    }
+
     /** A task that has not switched yet, and the replaced function it sits in (if it sits in one). */
     record Blocker(int pid, int tid, String comm, String function, boolean kernelThread) {
         /** A heading followed by one indented line per task. */
