@@ -4,9 +4,9 @@ import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
-import dev.suture.patch.module.PatchBuilder;
-import dev.suture.patch.source.FunctionFile;
-import java.nio.file.Files;
+import dev.suture.patch.module.BuildOutcome;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,52 +39,25 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Diff mode: print the decision for every function and object of the touched units.")
     boolean explain;
 
+    @Option(names = "--keep-build", description = "Keep the build's work directory (for debugging); it is removed otherwise.")
+    boolean keepBuild;
+
     @Parameters(paramLabel = "FIX", description = "The function file (.c) or source diff (.diff, .patch).")
     Path fix;
 
-    /** The JSON form of a finished build. */
-    record Built(String module, dev.suture.manifest.PatchManifest manifest, Object livepatchSymbols, double seconds) {
-    }
-
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(fix)) {
-            throw new SutureException("no such fix: " + fix, "give the path of a function file (.c)");
-        }
-        if (DiffBuild.isDiff(fix)) {
-            return new DiffBuild(kernel, output, cumulative, json, explain).run(fix);
-        }
-        if (!fix.toString().endsWith(".c")) {
+        long start = System.nanoTime();
+        FixSource source = FixSource.read(fix);
+        if (!source.isDiff() && !source.isFunctionFile()) {
             throw new SutureException(fix + " is neither a function file (.c) nor a source diff (.diff, .patch)",
                     "write the fix as replacement functions in a .c file, or give a unified diff of the kernel source");
         }
-        long start = System.nanoTime();
-        FunctionFile file = FunctionFile.read(fix);
         CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
-        Path out = output != null ? output : Path.of(PatchBuilder.moduleName(fix) + ".ko");
-        PatchBuilder builder = new PatchBuilder(targetKernel, System.err);
-        withModules.forEach(builder::withModuleFile);
-        PatchBuilder.Result result = builder.build(file, out, cumulative);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (json) {
-            System.out.println(Json.write(new Built(out.toString(), result.manifest(), result.livepatchSymbols(), seconds)));
-            return 0;
-        }
-        for (var f : result.manifest().functions()) {
-            System.err.printf("  replaces %s %s (position %d) with %s%n", f.object(), f.name(), f.position(), f.replacement());
-        }
-        for (var c : file.callbacks()) {
-            System.err.printf("  %s callback for %s: %s%n", c.kind().field(), c.object(), c.function());
-        }
-        for (var sh : file.shadows()) {
-            System.err.printf("  shadow variable %s (%s), id 0x%x%n", sh.name(), sh.type(), sh.id());
-        }
-        for (var s : result.livepatchSymbols()) {
-            System.err.printf("  livepatch resolves %s in %s (position %d, %d relocation%s)%n", s.name(), s.object(),
-                    s.position(), s.relocations(), s.relocations() == 1 ? "" : "s");
-        }
-        System.err.printf("built %s for %s in %.1f s%n", out, targetKernel.info().release(), seconds);
-        System.out.println(out);
-        return 0;
+        Path out = output != null ? output : Path.of(PatchBuild.moduleName(fix) + ".ko");
+        PatchBuild build = new PatchBuild(targetKernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild);
+        withModules.forEach(build::withModuleFile);
+        BuildOutcome outcome = build.build(source, out, cumulative);
+        return new BuildReport(source, targetKernel, json, explain).print(outcome, (System.nanoTime() - start) / 1e9);
     }
 }

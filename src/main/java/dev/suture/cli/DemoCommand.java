@@ -5,8 +5,8 @@ import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
-import dev.suture.patch.module.PatchBuilder;
-import dev.suture.patch.source.FunctionFile;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
 import dev.suture.channel.Channel;
 import dev.suture.machine.PatchApplier;
 import dev.suture.vm.KernelProblem;
@@ -53,9 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
                 targetKernel.info().buildId());
 
         step("Build the fix " + fixFile.getFileName() + " into a livepatch module for exactly that kernel");
-        Path ko = Files.createTempDirectory("suture-demo").resolve(PatchBuilder.moduleName(fixFile) + ".ko");
+        Path ko = Files.createTempDirectory("suture-demo").resolve(PatchBuild.moduleName(fixFile) + ".ko");
         long started = System.nanoTime();
-        var built = new PatchBuilder(targetKernel, System.err).build(FunctionFile.read(fixFile), ko, false);
+        var built = new PatchBuild(targetKernel, System.err).build(FixSource.read(fixFile), ko, false).orThrow();
         out.printf("   built %s (%d bytes) in %.1f s%n", ko.getFileName(), Files.size(ko), (System.nanoTime() - started) / 1e9);
         built.manifest().functions().forEach(f -> out.printf("   replaces %s:%s with %s%n", f.object(), f.name(), f.replacement()));
         built.livepatchSymbols().forEach(s -> out.printf("   livepatch resolves %s in %s%n", s.name(), s.object()));

@@ -9,7 +9,8 @@ import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.manifest.ManifestReader;
-import dev.suture.patch.module.PatchBuilder;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
@@ -72,7 +73,7 @@ class EditionsVmTest {
     }
 
     private static Path build(CachedKernel kernel, Path fix, Path out, boolean cumulative) throws Exception {
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(fix), out, cumulative);
+        new PatchBuild(kernel, System.err).build(FixSource.read(fix), out, cumulative).orThrow();
         return out;
     }
 }

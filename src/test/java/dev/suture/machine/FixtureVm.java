@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.build.Kbuild;
-import dev.suture.patch.module.PatchBuilder;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
@@ -42,7 +43,7 @@ final class FixtureVm {
         Path patchSource = dir.resolve("fixture_patch.c");
         copy("fixture_patch.c", patchSource);
         Path patch = dir.resolve(PATCH + ".ko");
-        new PatchBuilder(kernel, System.err).withModuleFile(fixture).build(FunctionFile.read(patchSource), patch, false);
+        new PatchBuild(kernel, System.err).withModuleFile(fixture).build(FixSource.read(patchSource), patch, false).orThrow();
         return new FixtureVm(fixture, patch);
     }
 

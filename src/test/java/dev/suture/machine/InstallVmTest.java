@@ -6,7 +6,8 @@ import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
-import dev.suture.patch.module.PatchBuilder;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
@@ -22,7 +23,7 @@ class InstallVmTest {
         CachedKernel kernel = Kernels.resolve(null, System.err);
         Path ko = dir.resolve("cmdline.ko");
         Path repo = Path.of(System.getProperty("suture.repo", "."));
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/cmdline/cmdline.c")), ko, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/cmdline/cmdline.c")), ko, false).orThrow();
         PatchManifest manifest = ManifestReader.read(ko);
 
         TestVm vm = TestVm.boot(VmSpec.of("itest-install", kernel), false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);

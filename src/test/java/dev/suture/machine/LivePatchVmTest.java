@@ -10,7 +10,8 @@ import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
-import dev.suture.patch.module.PatchBuilder;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.vm.KernelProblem;
 import dev.suture.vm.TestVm;
@@ -37,11 +38,11 @@ class LivePatchVmTest {
         kernel = Kernels.resolve(null, System.err);
         Path repo = Path.of(System.getProperty("suture.repo", "."));
         cmdlineKo = dir.resolve("cmdline.ko");
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/cmdline/cmdline.c")), cmdlineKo, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/cmdline/cmdline.c")), cmdlineKo, false).orThrow();
         xfsKo = dir.resolve("xfs_stats.ko");
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/xfs-stats/xfs_stats.c")), xfsKo, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/xfs-stats/xfs_stats.c")), xfsKo, false).orThrow();
         cpuinfoKo = dir.resolve("cpuinfo.ko");
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(repo.resolve("examples/cpuinfo/cpuinfo.c")), cpuinfoKo, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/cpuinfo/cpuinfo.c")), cpuinfoKo, false).orThrow();
         vm = TestVm.boot(VmSpec.of("itest-livepatch", kernel).withModules(List.of(), List.of("xfs")), false, true,
                 TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
     }
@@ -128,7 +129,7 @@ class LivePatchVmTest {
         CachedKernel other = Kernels.resolve("6.1.0-53-cloud-amd64", System.err);
         Path ko = dir.resolve("cmdline-53.ko");
         Path repo = Path.of(System.getProperty("suture.repo", "."));
-        new PatchBuilder(other, System.err).build(FunctionFile.read(repo.resolve("examples/cmdline/cmdline.c")), ko, false);
+        new PatchBuild(other, System.err).build(FixSource.read(repo.resolve("examples/cmdline/cmdline.c")), ko, false).orThrow();
         PatchManifest manifest = ManifestReader.read(ko);
         assertThat(manifest.release()).isEqualTo("6.1.0-53-cloud-amd64");
 

@@ -28,13 +28,21 @@ public final class KernelSymbols {
     private final Map<String, List<KernelSymbol>> byName;
     private final Traceability traceability;
     private final java.util.function.Function<KernelSymbol, OriginalCode> code;
+    private final java.util.function.Function<KernelSymbol, String> section;
 
     private KernelSymbols(String object, Map<String, List<KernelSymbol>> byName, Traceability traceability,
-                          java.util.function.Function<KernelSymbol, OriginalCode> code) {
+                          java.util.function.Function<KernelSymbol, OriginalCode> code,
+                          java.util.function.Function<KernelSymbol, String> section) {
         this.object = object;
         this.byName = byName;
         this.traceability = traceability;
         this.code = code;
+        this.section = section;
+    }
+
+    /** The name of the section a symbol lives in ({@code .text}, {@code .init.text}, ...), "" when unknown. */
+    public String sectionName(KernelSymbol symbol) {
+        return section.apply(symbol);
     }
 
     /** The function's code as built, with what may legitimately differ at run time masked. */
@@ -78,7 +86,9 @@ public final class KernelSymbols {
             Map<String, List<KernelSymbol>> byName = collect("vmlinux", elf, true);
             long[] sites = vmlinuxMcountSites(elf);
             return new KernelSymbols("vmlinux", byName, f -> anyIn(sites, f.address(), f.address() + Math.max(1, f.size())),
-                    f -> OriginalCode.ofVmlinux(elf, f, sitesIn(sites, f.address(), f.address() + f.size())));
+                    f -> OriginalCode.ofVmlinux(elf, f, sitesIn(sites, f.address(), f.address() + f.size())),
+                    f -> elf.sections().stream().filter(s -> s.addr() != 0 && f.address() >= s.addr() && f.address() < s.addr() + s.size())
+                            .map(Section::name).findFirst().orElse(""));
         } catch (IOException e) {
             throw new SutureException("cannot read the kernel's symbols from " + vmlinux + ": " + e.getMessage(),
                     "fetch the kernel again (suture kernel rm, then fetch)", e);
@@ -100,7 +110,10 @@ public final class KernelSymbols {
                 Integer section = sectionOf.get(f.name() + "@" + f.address());
                 long[] inSection = section == null ? null : sites.get(section);
                 return inSection != null && anyIn(inSection, f.address(), f.address() + Math.max(1, f.size()));
-            }, f -> OriginalCode.ofModule(elf, f, sectionOf.get(f.name() + "@" + f.address())));
+            }, f -> OriginalCode.ofModule(elf, f, sectionOf.get(f.name() + "@" + f.address())), f -> {
+                Integer index = sectionOf.get(f.name() + "@" + f.address());
+                return index == null ? "" : elf.sections().get(index).name();
+            });
         } catch (IOException e) {
             throw new SutureException("cannot read the symbols of module " + name + " from " + ko + ": " + e.getMessage(),
                     "fetch the kernel again (suture kernel rm, then fetch)", e);

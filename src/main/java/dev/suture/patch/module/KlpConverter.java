@@ -1,6 +1,7 @@
 package dev.suture.patch.module;
 
-import dev.suture.SutureException;
+import dev.suture.patch.safety.LoadTimeRules;
+import dev.suture.patch.safety.Refusal;
 import dev.suture.elf.Elf;
 import dev.suture.elf.ElfFile;
 import dev.suture.elf.RelocationSection;
@@ -41,7 +42,12 @@ public final class KlpConverter {
 
     private static final String VMLINUX = dev.suture.patch.source.Replacement.VMLINUX;
 
-    static List<Converted> convert(ElfFile ko, SymbolResolver resolver) {
+    /** What was converted, or the load-time rule's refusals (then the module is left half-converted: drop it). */
+    record Conversion(List<Converted> converted, List<Refusal> refusals) {
+    }
+
+    /** {@code fixName}: the fix, as a refusal names it. */
+    static Conversion convert(ElfFile ko, SymbolResolver resolver, String fixName) {
         Map<Integer, SymbolResolver.Resolution.Livepatch> klp = new LinkedHashMap<>();
         List<Symbol> symbols = ko.symbols().list();
         for (int i = 1; i < symbols.size(); i++) {
@@ -53,6 +59,7 @@ public final class KlpConverter {
         }
         Map<Integer, Integer> relocationCount = new HashMap<>();
         Map<String, RelocationSection> klpSections = new HashMap<>();
+        List<Refusal> refusals = new ArrayList<>();
         for (RelocationSection rela : new ArrayList<>(ko.relocationSections())) {
             if (rela.section().name().startsWith(".klp.rela.")) {
                 continue;
@@ -65,10 +72,9 @@ public final class KlpConverter {
             List<Integer> late = touched.stream().filter(i -> !VMLINUX.equals(klp.get(i).object())).toList();
             if ((LOAD_TIME_SECTIONS.contains(target.name()) && !late.isEmpty()) || (target.flags() & Elf.SHF_ALLOC) == 0) {
                 List<Integer> named = (target.flags() & Elf.SHF_ALLOC) == 0 ? touched : late;
-                String names = String.join(", ", named.stream().map(i -> klp.get(i).object() + ":" + klp.get(i).name()).toList());
-                throw new SutureException("the patch refers to " + names + " from " + target.name()
-                        + ", which the kernel processes when the module loads, before livepatch can resolve it",
-                        "avoid static keys, static calls and alternatives on a module's own symbols in the new code");
+                refusals.add(LoadTimeRules.refusal(fixName, target.name(),
+                        named.stream().map(i -> klp.get(i).object() + ":" + klp.get(i).name()).toList()));
+                continue;
             }
             for (String object : touched.stream().map(i -> klp.get(i).object()).distinct().toList()) {
                 String name = ".klp.rela." + object + "." + target.name();
@@ -78,6 +84,9 @@ public final class KlpConverter {
                 moved.forEach(r -> relocationCount.merge(r.symbol(), 1, Integer::sum));
             }
         }
+        if (!refusals.isEmpty()) {
+            return new Conversion(List.of(), refusals);
+        }
         List<Converted> converted = new ArrayList<>();
         for (var entry : klp.entrySet()) {
             SymbolResolver.Resolution.Livepatch lp = entry.getValue();
@@ -85,6 +94,6 @@ public final class KlpConverter {
             ko.symbols().set(entry.getKey(), old.withName(lp.klpName()).withShndx(SHN_LIVEPATCH).withBind(Elf.STB_GLOBAL));
             converted.add(new Converted(lp.name(), lp.object(), lp.position(), relocationCount.getOrDefault(entry.getKey(), 0)));
         }
-        return converted;
+        return new Conversion(converted, List.of());
     }
 }

@@ -12,7 +12,11 @@ public record Refusal(Rule rule, String file, int line, String finding, String r
         STRUCT_LAYOUT("struct-layout"),
         DATA_INITIALIZER("data-initializer"),
         DELETED_FUNCTION("deleted-function"),
-        EXPORT_SIGNATURE("export-signature");
+        EXPORT_SIGNATURE("export-signature"),
+        UNKNOWN_FUNCTION("unknown-function"),
+        AMBIGUOUS_NAME("ambiguous-name"),
+        LOAD_TIME_RELOCATION("load-time-relocation"),
+        FILE_KIND("file-kind");
 
         private final String id;
 

@@ -30,11 +30,23 @@ public final class SafetyRules {
                              Map<String, String> originalVersions, Map<String, String> patchedVersions) {
     }
 
-    public static List<Refusal> review(List<SourceChange> sources, List<UnitReview> units) {
-        List<Refusal> out = new ArrayList<>();
+    /**
+     * The rules that read only the source, run before anything compiles: which files a diff may touch, and
+     * struct layouts.
+     */
+    public static List<Refusal> reviewSources(List<SourceChange> sources) {
+        List<Refusal> out = new ArrayList<>(FileKindRules.review(sources));
         for (SourceChange s : sources) {
-            structLayout(s, out);
+            if (s.original() != null && s.patched() != null) {
+                structLayout(s, out);
+            }
         }
+        return out;
+    }
+
+    /** The rules that read the compiled units: init and notrace code, deleted functions, data, exports. */
+    public static List<Refusal> reviewUnits(List<UnitReview> units) {
+        List<Refusal> out = new ArrayList<>();
         for (UnitReview u : units) {
             for (ObjectDiff.Decision d : u.decisions()) {
                 if (d.function()) {
@@ -45,6 +57,13 @@ public final class SafetyRules {
             }
             exportSignatures(u, out);
         }
+        return out;
+    }
+
+    /** Both reviews at once, for a change whose units are already compiled. */
+    public static List<Refusal> review(List<SourceChange> sources, List<UnitReview> units) {
+        List<Refusal> out = new ArrayList<>(reviewSources(sources));
+        out.addAll(reviewUnits(units));
         return out;
     }
 
@@ -82,20 +101,16 @@ public final class SafetyRules {
         int line = lineOf(u.source(), d);
         switch (d.change()) {
             case CHANGED -> {
-                if (section.startsWith(".init.") || section.startsWith(".exit.")) {
-                    out.add(new Refusal(Refusal.Rule.INIT_CODE, u.source().path(), line,
-                            d.name() + " is " + (section.startsWith(".init.") ? "__init" : "__exit")
-                                    + " code: it ran at boot or module load (and was freed), so patching it changes nothing",
-                            "change what the init code set up in the functions that use it, or apply the fix at the next reboot"));
+                var init = Refusals.initKind(section);
+                if (init.isPresent()) {
+                    out.add(Refusals.initCode(u.source().path(), line, d.name(), init.get()));
                 } else if (section.startsWith(".noinstr.") || section.startsWith(".entry.") || !u.traceable().test(d.original())) {
-                    out.add(new Refusal(Refusal.Rule.NOTRACE, u.source().path(), line,
-                            d.name() + " cannot be redirected by livepatch: it has no ftrace call site ("
-                                    + (section.startsWith(".noinstr.") ? "noinstr" : section.startsWith(".entry.") ? "entry code" : "notrace or inlined everywhere") + ")",
-                            "make the change in a traceable caller of " + d.name() + " instead"));
+                    out.add(Refusals.notrace(u.source().path(), line, d.name(),
+                            section.startsWith(".noinstr.") ? "noinstr" : section.startsWith(".entry.") ? "entry code" : "notrace or inlined everywhere"));
                 }
             }
             case DELETED -> {
-                if (e.global() && !section.startsWith(".init.") && !section.startsWith(".exit.")) {
+                if (e.global() && Refusals.initKind(section).isEmpty()) {
                     out.add(new Refusal(Refusal.Rule.DELETED_FUNCTION, u.source().path(), line,
                             "the fix deletes " + d.name() + ", which other code of the running kernel can still call",
                             "keep the function (it may become unused); change its callers instead"));

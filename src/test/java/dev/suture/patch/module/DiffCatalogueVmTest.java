@@ -7,7 +7,7 @@ import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.patch.diff.ObjectDiff;
-import dev.suture.patch.source.SourceDiff;
+import dev.suture.patch.source.FixSource;
 import dev.suture.channel.Channel;
 import dev.suture.machine.PatchApplier;
 import dev.suture.channel.AgentChannel;
@@ -117,14 +117,16 @@ class DiffCatalogueVmTest {
         Files.copy(c.dir().resolve("fix.diff"), fix, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path ko = work.resolve(c.name() + ".ko");
         long start = System.nanoTime();
-        DiffPatchBuilder.Result built;
+        BuildOutcome.Built built;
         try {
-            built = new DiffPatchBuilder(kernel, System.err).build(fix, SourceDiff.read(fix), ko, false);
-        } catch (DiffPatchBuilder.Refused refused) {
-            String rules = refused.refusals().stream().map(r -> r.rule().id()).distinct().collect(Collectors.joining(","));
-            record(c, "refused " + rules, start, "", refused.refusals().getFirst().describe());
-            assertThat(refused.refusals().stream().map(r -> "refused " + r.rule().id())).as("refusals").contains(c.expect());
-            return;
+            BuildOutcome outcome = new PatchBuild(kernel, System.err).build(FixSource.read(fix), ko, false);
+            if (outcome instanceof BuildOutcome.Refused refused) {
+                String rules = refused.refusals().stream().map(r -> r.rule().id()).distinct().collect(Collectors.joining(","));
+                record(c, "refused " + rules, start, "", refused.refusals().getFirst().describe());
+                assertThat(refused.refusals().stream().map(r -> "refused " + r.rule().id())).as("refusals").contains(c.expect());
+                return;
+            }
+            built = outcome.orThrow();
         } catch (RuntimeException e) {
             record(c, "failed", start, "", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             throw e;

@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.suture.patch.source.FixSource;
 import dev.suture.SutureException;
 import dev.suture.elf.ElfFile;
 import dev.suture.elf.Symbol;
@@ -34,8 +35,8 @@ class FunctionFileBuildTest {
     @Test
     void cmdlineExampleBecomesALivepatchModuleWithKlpRelocations() throws Exception {
         Path ko = dir.resolve("cmdline.ko");
-        PatchBuilder.Result result = new PatchBuilder(kernel, System.err)
-                .build(FunctionFile.read(repo().resolve("examples/cmdline/cmdline.c")), ko, false);
+        BuildOutcome.Built result = new PatchBuild(kernel, System.err)
+                .build(FixSource.read(repo().resolve("examples/cmdline/cmdline.c")), ko, false).orThrow();
 
         PatchManifest manifest = ManifestReader.read(ko);
         assertThat(manifest.release()).isEqualTo(kernel.info().release());
@@ -86,7 +87,7 @@ class FunctionFileBuildTest {
                 SUTURE_REPLACE(show_console_dev, new_show_console_dev);
                 """);
         Path ko = dir.resolve("consoles.ko");
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(fix), ko, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(fix), ko, false).orThrow();
         ElfFile elf = ElfFile.read(Files.readAllBytes(ko));
         assertThat(elf.symbols().find(".klp.sym.vmlinux.c_next," + inConsoles.position())).isPresent();
     }
@@ -133,7 +134,8 @@ class FunctionFileBuildTest {
                 """);
         assertThatThrownBy(() -> build(fix))
                 .isInstanceOf(SutureException.class)
-                .hasMessageContaining("livepatch cannot redirect")
+                .hasMessageContaining("notrace: entry.c:4: vmlinux do_syscall_64")
+                .hasMessageContaining("cannot be redirected by livepatch")
                 .hasMessageContaining("no ftrace call site");
     }
 
@@ -183,7 +185,7 @@ class FunctionFileBuildTest {
 
     private void build(Path fix) throws Exception {
         String name = fix.getFileName().toString().replace(".c", ".ko");
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(fix), dir.resolve(name), false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(fix), dir.resolve(name), false).orThrow();
     }
 
     private Path write(String name, String text) throws Exception {

@@ -32,7 +32,7 @@ class GlueSourceTest {
 
     @Test
     void moduleNamesAreWhatTheKernelAccepts() {
-        assertThat(PatchBuilder.moduleName(Path.of("dir/fix-cve.2024.c"))).isEqualTo("suture_fix_cve_2024");
-        assertThat(PatchBuilder.moduleName(Path.of("x".repeat(80) + ".c"))).hasSize(55);
+        assertThat(PatchBuild.moduleName(Path.of("dir/fix-cve.2024.c"))).isEqualTo("suture_fix_cve_2024");
+        assertThat(PatchBuild.moduleName(Path.of("x".repeat(80) + ".c"))).hasSize(55);
     }
 }

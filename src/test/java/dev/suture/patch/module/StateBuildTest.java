@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.suture.patch.source.FixSource;
 import dev.suture.SutureException;
 import dev.suture.elf.ElfFile;
 import dev.suture.elf.Symbol;
@@ -62,7 +63,7 @@ class StateBuildTest {
                 """.formatted(longName, longName, longName));
         FunctionFile file = FunctionFile.read(fix);
         Path ko = dir.resolve("ids.ko");
-        new PatchBuilder(kernel, System.err).build(file, ko, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(file.path()), ko, false).orThrow();
 
         ElfFile elf = ElfFile.read(Files.readAllBytes(ko));
         for (Shadow s : file.shadows()) {
@@ -81,7 +82,7 @@ class StateBuildTest {
 
                 SUTURE_POST_PATCH(post);
                 """);
-        assertThatThrownBy(() -> new PatchBuilder(kernel, System.err).build(FunctionFile.read(fix), dir.resolve("badcb.ko"), false))
+        assertThatThrownBy(() -> new PatchBuild(kernel, System.err).build(FixSource.read(fix), dir.resolve("badcb.ko"), false).orThrow())
                 .isInstanceOf(SutureException.class)
                 .hasMessageContaining("does not compile")
                 .hasMessageContaining(fix + ":4: error: static assertion failed: "
@@ -96,7 +97,7 @@ class StateBuildTest {
                 static void post(struct klp_object *obj) { }
                 SUTURE_POST_PATCH_IN(no_such_module, post);
                 """);
-        assertThatThrownBy(() -> new PatchBuilder(kernel, System.err).build(FunctionFile.read(fix), dir.resolve("g.ko"), false))
+        assertThatThrownBy(() -> new PatchBuild(kernel, System.err).build(FixSource.read(fix), dir.resolve("g.ko"), false).orThrow())
                 .isInstanceOf(SutureException.class)
                 .hasMessageContaining("the target kernel has no module 'no_such_module'");
     }

@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.suture.patch.source.FixSource;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
@@ -49,7 +50,7 @@ class StateTransferVmTest {
         // A later cumulative edition of the same fix: same shadow variable, another label on the lines.
         Path v2 = write(dir, "misc_lines_v2.c", Files.readString(miscLines.path()).replace("suture.line=", "suture.line2="));
         miscV2Ko = dir.resolve("misc_lines_v2.ko");
-        new PatchBuilder(kernel, System.err).build(FunctionFile.read(v2), miscV2Ko, true);
+        new PatchBuild(kernel, System.err).build(FixSource.read(v2), miscV2Ko, true).orThrow();
         refuseKo = build(FunctionFile.read(write(dir, "refuse.c", """
                 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
                 #include <linux/seq_file.h>
@@ -291,7 +292,7 @@ class StateTransferVmTest {
 
     private static Path build(FunctionFile fix, Path dir) throws Exception {
         Path ko = dir.resolve(fix.path().getFileName().toString().replaceFirst("\\.c$", ".ko"));
-        new PatchBuilder(kernel, System.err).build(fix, ko, false);
+        new PatchBuild(kernel, System.err).build(FixSource.read(fix.path()), ko, false).orThrow();
         return ko;
     }
 
