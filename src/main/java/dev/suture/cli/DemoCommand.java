@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Build a real fix and live-patch it into the target kernel running in a test VM, then revert it.")
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
     private static final String FIX = "examples/cmdline/cmdline.c";
     private static final String WORKLOAD_LOG = "/tmp/workload.count";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);

@@ -9,5 +9,5 @@ import picocli.CommandLine.Command;
                 "modules with modules.dep, and a headers tree that builds external modules."},
         subcommands = {KernelListAvailableCommand.class, KernelFetchCommand.class, KernelSourceCommand.class, KernelListCommand.class,
                 KernelPathCommand.class, KernelRmCommand.class})
-public final class KernelCommand {
+final class KernelCommand {
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 "O, E, K from livepatch modules) fails the command with exit status 125."},
         subcommands = {VmRunCommand.class, VmStartCommand.class, VmExecCommand.class, VmCpCommand.class,
                 VmStopCommand.class, VmRebootCommand.class, VmListCommand.class})
-public final class VmCommand {
+final class VmCommand {
     /** The kernel reported a problem (or crashed) while the command ran. */
     static final int EXIT_KERNEL_PROBLEM = 125;
     /** The command did not finish in time. */

@@ -6,7 +6,7 @@ package dev.suture.elf;
  * index in its {@code sh_link}) they hold the real values. The writer recomputes those three; the others are
  * written back as read.
  */
-public record ElfHeader(
+record ElfHeader(
         int osAbi,
         int abiVersion,
         int type,

@@ -15,7 +15,7 @@ import java.util.Set;
  * name and data each padded to 4 bytes, closed by a TRAILER!!! entry. Parent directories are
  * emitted on demand so callers only name the files they care about.
  */
-public final class CpioWriter implements AutoCloseable {
+final class CpioWriter implements AutoCloseable {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;

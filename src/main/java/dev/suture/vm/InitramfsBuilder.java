@@ -20,7 +20,7 @@ import java.util.Set;
  * Builds the initramfs of a test VM on the fly: a static busybox userland, Suture's init and agent,
  * the user's files, and the kernel's modules (with their dependencies) to load at boot or on demand.
  */
-public final class InitramfsBuilder {
+final class InitramfsBuilder {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final String EXTRA_DIR = "extra";
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The host's QEMU: where it is, which accelerator really works, and the command line for a test VM. */
-public final class Qemu {
+final class Qemu {
     static final String BINARY = "qemu-system-x86_64";
     private static volatile Accelerator probed;
 

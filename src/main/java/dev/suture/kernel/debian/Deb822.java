@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * Debian control-file syntax (deb822), as {@code apt-cache show} prints it: stanzas separated by blank
  * lines, {@code Field: value} lines, continuation lines starting with a space or tab.
  */
-public final class Deb822 {
+final class Deb822 {
     private Deb822() {
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  * new file, a deleted file, or a file that is neither C source nor a header (a Makefile, documentation) is
  * refused before anything compiles.
  */
-public final class FileKindRules {
+final class FileKindRules {
     private FileKindRules() {
     }
 
