@@ -74,7 +74,8 @@ public final class MachineLock {
     Held acquire(String command, Duration lease, LockWait wait) throws IOException {
         String token = Staging.token();
         String prefix = LockHolder.prefix(token, here, ThisHost.pid(), ThisHost.pidStart());
-        String words = ThisHost.token(command.replace(' ', '\u0001')).replace('\u0001', ' ');
+        String words = java.util.Arrays.stream(command.strip().split("\\s+")).map(ThisHost::token)
+                .collect(java.util.stream.Collectors.joining(" "));
         // SINCE and UNTIL come from the machine's clock, the one every waiter compares them with.
         String take = "mkdir -p " + ShellQuote.quote(root) + " && cd " + ShellQuote.quote(root)
                 + " && now=$(date +%s) && if ln -sn " + ShellQuote.quote(prefix + " ") + "\"$now $((now + "

@@ -53,7 +53,7 @@ record ThisHost(String host, String boot) {
 
     /** Fields of the lock are separated by spaces: keep them one word of plain characters. */
     static String token(String s) {
-        String t = s.replaceAll("[^A-Za-z0-9_.:-]", "_");
+        String t = s.replaceAll("[^A-Za-z0-9_.:/=+@-]", "_");
         return t.isEmpty() ? "_" : t;
     }
 }
