@@ -47,6 +47,19 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return build();
+        } catch (SutureException e) {
+            if (!json) {
+                throw e;
+            }
+            // --json: every outcome is one document on stdout, an error too; the CLI still reports it on stderr.
+            System.out.println(Json.write(new BuildReport.Failure("error", e.getMessage(), e.fix())));
+            throw e;
+        }
+    }
+
+    private int build() throws Exception {
         long start = System.nanoTime();
         FixSource source = FixSource.read(fix);
         if (!source.isDiff() && !source.isFunctionFile()) {

@@ -38,6 +38,10 @@ final class BuildReport {
                   Object livepatchSymbols, List<String> notes, double seconds) {
     }
 
+    /** The JSON form of a build that could not run to an outcome: a fix that does not compile, a missing kernel. */
+    record Failure(String outcome, String error, String fix) {
+    }
+
     /** Prints the outcome and returns the exit status; a refusal or nothing to patch is reported as an error. */
     int print(BuildOutcome outcome, double seconds) {
         List<Row> rows = rows(outcome.units());

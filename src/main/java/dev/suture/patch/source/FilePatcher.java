@@ -10,7 +10,7 @@ import java.util.List;
  * must match exactly, first where its header says (moved by the offset the hunk before it needed), else at the
  * nearest offset either way; hunks apply in order, so each is looked for only past the one before. A hunk whose
  * leading context is shorter than its trailing context was cut off by the top of the file and must apply
- * there; one cut off at the bottom must end at the end of the file.
+ * there; one with no trailing context at all must end at the end of the file.
  */
 final class FilePatcher {
     private final FileDiff diff;
@@ -99,8 +99,13 @@ final class FilePatcher {
         return hunk.leadingContext() < hunk.trailingContext() && hunk.oldStart() <= 1;
     }
 
+    /**
+     * Only a hunk with no trailing context at all is held to the end of the file, as git apply holds it: a hunk
+     * whose trailing context is merely shorter (3 lines before, 2 after, as hand edits make) applies wherever it
+     * matches, as both patch and git apply take it.
+     */
     private static boolean anchoredAtBottom(Hunk hunk) {
-        return hunk.trailingContext() < hunk.leadingContext();
+        return hunk.trailingContext() == 0 && hunk.leadingContext() > 0;
     }
 
     private boolean matches(List<String> expected, int at) {

@@ -133,6 +133,30 @@ class SourceDiffTest {
     Path root;
 
     @Test
+    void aHunkWithMoreContextBeforeThanAfterAppliesMidFileAsPatchAndGitApplyTakeIt() throws IOException {
+        write("fs/proc/foo.c", FOO_C);
+        // 3 lines of context before the change, 2 after: a hand edit, not the end of the file.
+        SourceDiff diff = SourceDiff.parse("""
+                --- a/fs/proc/foo.c
+                +++ b/fs/proc/foo.c
+                @@ -21,5 +21,7 @@
+                 {
+                 \tchar kbuf[16];
+                \s
+                +\tif (count >= sizeof(kbuf))
+                +\t\treturn -EINVAL;
+                 \tif (copy_from_user(kbuf, buf, count))
+                 \t\treturn -EFAULT;
+                """, "asymmetric.diff");
+
+        PatchedFile foo = diff.apply(root).file("fs/proc/foo.c").orElseThrow();
+
+        assertThat(foo.patched()).isEqualTo(FOO_C.replace("\tchar kbuf[16];\n\n",
+                "\tchar kbuf[16];\n\n\tif (count >= sizeof(kbuf))\n\t\treturn -EINVAL;\n"));
+        SourceDiffFuzzTest.assertConsistent(foo);
+    }
+
+    @Test
     void aStableCommitInFormatPatchFormAppliesAndMapsItsLines() throws IOException {
         write("fs/proc/foo.c", FOO_C);
         SourceDiff diff = SourceDiff.parse(STABLE_MAIL, "0017-proc-foo.patch");
