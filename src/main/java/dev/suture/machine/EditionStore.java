@@ -42,20 +42,20 @@ public final class EditionStore {
      * Copies a module to a name in the store no other command writes ({@code .NAME.TOKEN.staged}), so what is
      * loaded from there is exactly this file even if another command stages a module of the same name meanwhile.
      */
-    public String stage(Path ko, String name) throws IOException {
+    String stage(Path ko, String name) throws IOException {
         String staged = DIR + "/." + name + "." + Staging.token() + ".staged";
         channel.copyIn(ko, staged);
         return staged;
     }
 
     /** Moves a staged module into the store under its name (rename: atomic) and records it as applied now. */
-    public void keep(String staged, PatchManifest manifest) throws IOException {
+    void keep(String staged, PatchManifest manifest) throws IOException {
         Staging.moveIntoPlace(channel, staged, modulePath(manifest.name()));
         touch(manifest);
     }
 
     /** Removes a staged module that was not kept; nothing when it was. */
-    public void discard(String staged) throws IOException {
+    void discard(String staged) throws IOException {
         channel.run("rm -f " + ShellQuote.quote(staged));
     }
 
