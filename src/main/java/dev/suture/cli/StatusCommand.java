@@ -62,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             for (LivepatchState.PatchedObject o : p.objects()) {
                 System.out.printf("  %s (%s): %s%n", o.name(), o.patched() ? "patched" : "not loaded",
-                        String.join(" ", o.functions()));
+                        String.join(" ", o.functions().stream().map(LivepatchState.PatchedFunction::sysfsName).toList()));
             }
         }
         return 0;

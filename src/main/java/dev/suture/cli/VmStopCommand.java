@@ -17,6 +17,11 @@ final class VmStopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!all && TestVm.find(vmName.name).isEmpty()) {
+            // Stopping is idempotent: a VM that is not running is already where the user wants it.
+            System.err.printf("VM '%s' is not running: nothing to stop%n", vmName.name);
+            return 0;
+        }
         var vms = all ? TestVm.listRunning() : java.util.List.of(TestVm.attach(vmName.name));
         for (TestVm vm : vms) {
             vm.stop();

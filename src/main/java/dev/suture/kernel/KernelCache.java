@@ -111,7 +111,10 @@ public final class KernelCache {
      * next fetch.
      */
     public void remove(KernelRelease release, Progress progress) {
-        require(release);
+        if (find(release).isEmpty()) {
+            throw new SutureException("kernel " + release + " is not in the cache: nothing to remove" + cachedSuffix(),
+                    "see what is cached with 'suture kernel list'");
+        }
         try (ReleaseLock _ = ReleaseLock.acquire(lockFile(release), release.toString(), progress)) {
             require(release);
             Path staging = stagingDir(release);

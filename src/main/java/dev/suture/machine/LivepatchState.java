@@ -19,7 +19,24 @@ public record LivepatchState(boolean supported, List<Patch> patches) {
     }
 
     /** One object (vmlinux or a module) of a patch; {@code patched} is false for a module not loaded yet. */
-    public record PatchedObject(String name, boolean patched, List<String> functions) {
+    public record PatchedObject(String name, boolean patched, List<PatchedFunction> functions) {
+    }
+
+    /** One replaced function: its name and livepatch's position among namesakes (0 when unique). */
+    public record PatchedFunction(String name, int position) {
+        /** From its sysfs directory name, {@code NAME,POSITION}. */
+        static PatchedFunction parse(String sysfsName) {
+            int comma = sysfsName.lastIndexOf(',');
+            if (comma < 0 || !sysfsName.substring(comma + 1).matches("\\d{1,9}")) {
+                return new PatchedFunction(sysfsName, 0);
+            }
+            return new PatchedFunction(sysfsName.substring(0, comma), Integer.parseInt(sysfsName.substring(comma + 1)));
+        }
+
+        /** As sysfs names it: {@code NAME,POSITION}. */
+        public String sysfsName() {
+            return name + "," + position;
+        }
     }
 
     private static final String DUMP = """
@@ -56,7 +73,7 @@ public record LivepatchState(boolean supported, List<Patch> patches) {
                 case "patch" -> patches.add(new Patch(f[1], "1".equals(f[2]), "1".equals(f[3]), new ArrayList<>()));
                 case "object" -> patches.getLast().objects().add(
                         new PatchedObject(f[1], "1".equals(f[2]), new ArrayList<>()));
-                case "function" -> patches.getLast().objects().getLast().functions().add(f[1]);
+                case "function" -> patches.getLast().objects().getLast().functions().add(PatchedFunction.parse(f[1]));
                 default -> {
                 }
             }

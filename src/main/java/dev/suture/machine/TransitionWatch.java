@@ -204,7 +204,7 @@ final class TransitionWatch {
     static Set<String> functionNames(LivepatchState.Patch patch) {
         Set<String> names = new HashSet<>();
         for (LivepatchState.PatchedObject o : patch.objects()) {
-            o.functions().forEach(f -> names.add(f.replaceFirst(",\\d+$", "")));
+            o.functions().forEach(f -> names.add(f.name()));
         }
         return names;
     }

@@ -140,10 +140,10 @@ final class DiffParser {
         if (!m.matches()) {
             throw new SutureException(where(at) + "malformed hunk header " + Text.show(line(at)), REGENERATE);
         }
-        int oldStart = Integer.parseInt(m.group(1));
-        int oldCount = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
-        int newStart = Integer.parseInt(m.group(3));
-        int newCount = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
+        int oldStart = number(m.group(1), at);
+        int oldCount = m.group(2) == null ? 1 : number(m.group(2), at);
+        int newStart = number(m.group(3), at);
+        int newCount = m.group(4) == null ? 1 : number(m.group(4), at);
         if (oldCount == 0 && newCount == 0 || oldCount > 0 && oldStart == 0 || newCount > 0 && newStart == 0) {
             throw new SutureException(where(at) + "malformed hunk header " + Text.show(line(at))
                     + ": its positions and counts do not fit together", REGENERATE);
@@ -376,5 +376,15 @@ final class DiffParser {
 
     private String where(int i) {
         return name + ":" + (i + 1) + ": ";
+    }
+
+    /** A hunk header's line number or count; one too large for any file is a malformed header, not a crash. */
+    private int number(String digits, int at) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new SutureException(where(at) + "malformed hunk header " + Text.show(line(at))
+                    + ": " + digits + " is larger than any file", REGENERATE);
+        }
     }
 }
