@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.build.SpecialSectionLayout;
 import dev.suture.kernel.symbols.KernelSymbol;
 import dev.suture.kernel.symbols.KernelSymbols;
 import dev.suture.kernel.Kernels;
@@ -27,7 +28,7 @@ class RunPreCheckVmTest {
     @Test
     void recordedCodeMatchesTheRunningKernelAndADifferentOriginalIsRefused() throws Exception {
         CachedKernel kernel = Kernels.resolve(null, System.err);
-        KernelSymbols vmlinux = KernelSymbols.ofVmlinux(kernel.vmlinux());
+        KernelSymbols vmlinux = KernelSymbols.ofVmlinux(kernel.vmlinux(), () -> SpecialSectionLayout.of(kernel));
         long stext = vmlinux.named("_stext").getFirst().address();
         long etext = vmlinux.named("_etext").getFirst().address();
 

@@ -6,6 +6,7 @@ import dev.suture.elf.ElfFile;
 import dev.suture.elf.RelocationSection;
 import dev.suture.elf.Section;
 import dev.suture.elf.Symbol;
+import dev.suture.kernel.build.SpecialSectionLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The symbol table of one kernel object — vmlinux from the -dbg package or a module {@code .ko} — with what
@@ -80,13 +82,19 @@ public final class KernelSymbols {
                 .limit(limit).toList();
     }
 
+    /** Symbols only: {@link #originalCode} needs the kernel's special-section layout (the other factory). */
     public static KernelSymbols ofVmlinux(Path vmlinux) {
+        return ofVmlinux(vmlinux, KernelSymbols::noLayout);
+    }
+
+    /** @param layout the kernel's special-section layout, asked for when original code is (it may run a probe) */
+    public static KernelSymbols ofVmlinux(Path vmlinux, Supplier<SpecialSectionLayout> layout) {
         try {
             ElfFile elf = ElfFile.read(vmlinux);
             Map<String, List<KernelSymbol>> byName = collect("vmlinux", elf, true);
             long[] sites = vmlinuxMcountSites(elf);
             return new KernelSymbols("vmlinux", byName, f -> anyIn(sites, f.address(), f.address() + Math.max(1, f.size())),
-                    f -> OriginalCode.ofVmlinux(elf, f, sitesIn(sites, f.address(), f.address() + f.size())),
+                    f -> OriginalCode.ofVmlinux(elf, f, sitesIn(sites, f.address(), f.address() + f.size()), layout.get()),
                     f -> elf.sections().stream().filter(s -> s.addr() != 0 && f.address() >= s.addr() && f.address() < s.addr() + s.size())
                             .map(Section::name).findFirst().orElse(""));
         } catch (IOException e) {
@@ -95,7 +103,12 @@ public final class KernelSymbols {
         }
     }
 
+    /** Symbols only, like {@link #ofVmlinux(Path)}. */
     public static KernelSymbols ofModule(String name, Path ko) {
+        return ofModule(name, ko, KernelSymbols::noLayout);
+    }
+
+    public static KernelSymbols ofModule(String name, Path ko, Supplier<SpecialSectionLayout> layout) {
         try {
             ElfFile elf = ElfFile.read(ko);
             Map<String, List<KernelSymbol>> byName = collect(name, elf, false);
@@ -110,7 +123,7 @@ public final class KernelSymbols {
                 Integer section = sectionOf.get(f.name() + "@" + f.address());
                 long[] inSection = section == null ? null : sites.get(section);
                 return inSection != null && anyIn(inSection, f.address(), f.address() + Math.max(1, f.size()));
-            }, f -> OriginalCode.ofModule(elf, f, sectionOf.get(f.name() + "@" + f.address())), f -> {
+            }, f -> OriginalCode.ofModule(elf, f, sectionOf.get(f.name() + "@" + f.address()), layout.get()), f -> {
                 Integer index = sectionOf.get(f.name() + "@" + f.address());
                 return index == null ? "" : elf.sections().get(index).name();
             });
@@ -118,6 +131,10 @@ public final class KernelSymbols {
             throw new SutureException("cannot read the symbols of module " + name + " from " + ko + ": " + e.getMessage(),
                     "fetch the kernel again (suture kernel rm, then fetch)", e);
         }
+    }
+
+    private static SpecialSectionLayout noLayout() {
+        throw new IllegalStateException("these symbols were read without the kernel's special-section layout");
     }
 
     private static Map<String, List<KernelSymbol>> collect(String object, ElfFile elf, boolean byAddress) {

@@ -6,6 +6,10 @@ import dev.suture.elf.Relocation;
 import dev.suture.elf.RelocationSection;
 import dev.suture.elf.Section;
 import dev.suture.elf.Symbol;
+import dev.suture.kernel.build.SpecialSection;
+import dev.suture.kernel.build.SpecialSection.RunPre;
+import dev.suture.kernel.build.SpecialSectionLayout;
+import dev.suture.kernel.build.SpecialSections;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -22,15 +26,20 @@ import java.util.Optional;
  */
 public record OriginalCode(byte[] bytes, List<int[]> masked) {
 
-    /** From vmlinux: linked addresses, special sections decoded from their linked contents. */
-    static OriginalCode ofVmlinux(ElfFile elf, KernelSymbol f, long[] mcountSites) {
+    /**
+     * From vmlinux: linked addresses, special sections decoded from their linked contents.
+     *
+     * @param mcountSites the ftrace call sites inside the function (the symbol table's reader has them sorted)
+     */
+    static OriginalCode ofVmlinux(ElfFile elf, KernelSymbol f, long[] mcountSites, SpecialSectionLayout layout) {
         long start = f.address();
         int size = (int) f.size();
         Section text = containing(elf, start).orElseThrow();
         byte[] bytes = slice(text, start, size);
         Masks masks = new Masks(start, size);
+        int ftraceCall = ((RunPre.Fixed) SpecialSections.MCOUNT.runPre()).bytes();
         for (long site : mcountSites) {
-            masks.add(site, 5);
+            masks.add(site, ftraceCall);
         }
         int percpu = elf.section(".data..percpu").map(elf::indexOf).orElse(-1);
         elf.relocationsFor(text).ifPresent(rela -> {
@@ -45,24 +54,28 @@ public record OriginalCode(byte[] bytes, List<int[]> masked) {
                 }
             }
         });
-        relativeSites(elf, ".altinstructions", 12, masks, (data, at) -> Byte.toUnsignedInt(data.get(at + 10)));
-        relativeSites(elf, ".retpoline_sites", 4, masks, (data, at) -> 6);
-        relativeSites(elf, ".return_sites", 4, masks, (data, at) -> 5);
-        relativeSites(elf, ".smp_locks", 4, masks, (data, at) -> 1);
-        relativeSites(elf, ".ibt_endbr_seal", 4, masks, (data, at) -> 4);
-        tableSites(elf, "__start___jump_table", "__stop___jump_table", 16, masks, 5);
-        tableSites(elf, "__start_static_call_sites", "__stop_static_call_sites", 8, masks, 5);
-        elf.section(".parainstructions").ifPresent(s -> {
-            ByteBuffer data = s.buffer().order(ByteOrder.LITTLE_ENDIAN);
-            for (int at = 0; at + 16 <= s.size(); at += 16) {
-                masks.add(data.getLong(at), Byte.toUnsignedInt(data.get(at + 9)));
+        for (SpecialSection special : SpecialSections.ALL) {
+            int stride = layout.entrySize(special.name()).orElse(0);
+            if (special == SpecialSections.MCOUNT || !special.masksRunPre() || stride <= 0) {
+                continue;  // ftrace's sites came from the caller
             }
-        });
+            // Every site is offered; Masks keeps what falls inside this function.
+            linkedTable(elf, special).ifPresent(table -> {
+                for (int at = table.from(); at + stride <= table.to(); at += stride) {
+                    long site = switch (special.site()) {
+                        case RELATIVE -> table.address() + at + table.data().getInt(at);
+                        case ABSOLUTE -> table.data().getLong(at);
+                        case NONE -> throw new IllegalStateException(special.name() + " masks a site it has not");
+                    };
+                    masks.add(site, length(special, layout, table.data(), at));
+                }
+            });
+        }
         return new OriginalCode(bytes, masks.ranges);
     }
 
     /** From a module file: unrelocated, so every relocated field and every special-section site is masked. */
-    static OriginalCode ofModule(ElfFile elf, KernelSymbol f, int sectionIndex) {
+    static OriginalCode ofModule(ElfFile elf, KernelSymbol f, int sectionIndex, SpecialSectionLayout layout) {
         Section text = elf.section(sectionIndex);
         long start = f.address();
         int size = (int) f.size();
@@ -74,12 +87,12 @@ public record OriginalCode(byte[] bytes, List<int[]> masked) {
             }
         });
         // A special section's entry points into code through a relocation against the code's section.
-        record Kind(String section, int stride, int length) {
-        }
-        for (Kind k : List.of(new Kind("__mcount_loc", 8, 5), new Kind(".altinstructions", 12, -1),
-                new Kind(".retpoline_sites", 4, 6), new Kind(".return_sites", 4, 5), new Kind(".smp_locks", 4, 1),
-                new Kind("__jump_table", 16, 5), new Kind(".static_call_sites", 8, 5), new Kind(".parainstructions", 16, -2))) {
-            Optional<Section> special = elf.section(k.section());
+        for (SpecialSection k : SpecialSections.ALL) {
+            int stride = layout.entrySize(k.name()).orElse(0);
+            if (!k.masksRunPre() || stride <= 0) {
+                continue;
+            }
+            Optional<Section> special = elf.section(k.name());
             if (special.isEmpty()) {
                 continue;
             }
@@ -89,57 +102,54 @@ public record OriginalCode(byte[] bytes, List<int[]> masked) {
             }
             ByteBuffer data = special.get().buffer().order(ByteOrder.LITTLE_ENDIAN);
             for (Relocation r : rela.get().list()) {
-                if (r.offset() % k.stride() != 0) {
+                if (r.offset() % stride != 0) {
                     continue;
                 }
                 Symbol sym = elf.symbols().get(r.symbol());
                 if (sym.sectionIndex() != sectionIndex) {
                     continue;
                 }
-                int length = switch (k.length()) {
-                    case -1 -> Byte.toUnsignedInt(data.get((int) r.offset() + 10));
-                    case -2 -> Byte.toUnsignedInt(data.get((int) r.offset() + 9));
-                    default -> k.length();
-                };
-                masks.add(sym.value() + r.addend(), length);
+                masks.add(sym.value() + r.addend(), length(k, layout, data, (int) r.offset()));
             }
         }
         return new OriginalCode(bytes, masks.ranges);
     }
 
-    private interface Length {
-        int at(ByteBuffer data, int entry);
+    /** How many bytes the kernel rewrites at the site of the entry at {@code entry}. */
+    private static int length(SpecialSection special, SpecialSectionLayout layout, ByteBuffer data, int entry) {
+        return switch (special.runPre()) {
+            case RunPre.Fixed fixed -> fixed.bytes();
+            case RunPre.LengthField field -> Byte.toUnsignedInt(data.get(entry + layout.lengthField(special.name())));
+            case RunPre.Untouched untouched -> 0;
+        };
     }
 
-    /** Sections of s32 entries relative to themselves: site = entry address + value. */
-    private static void relativeSites(ElfFile elf, String name, int stride, Masks masks, Length length) {
-        elf.section(name).ifPresent(s -> {
-            ByteBuffer data = s.buffer().order(ByteOrder.LITTLE_ENDIAN);
-            for (int at = 0; at + stride <= s.size(); at += stride) {
-                long site = s.addr() + at + data.getInt(at);
-                if (masks.covers(site)) {
-                    masks.add(site, length.at(data, at));
-                }
-            }
-        });
+    /** A table's entries between offsets {@code from} and {@code to} of {@code data}, which starts at {@code address}. */
+    private record Table(ByteBuffer data, long address, int from, int to) {
     }
 
-    /** Tables inside a larger section, delimited by linker symbols; first field an s32 relative to itself. */
-    private static void tableSites(ElfFile elf, String startSymbol, String stopSymbol, int stride, Masks masks, int length) {
-        Optional<Symbol> startSym = elf.symbols().find(startSymbol);
-        Optional<Symbol> stopSym = elf.symbols().find(stopSymbol);
+    /**
+     * Where vmlinux keeps a special section: under its own name, or merged into another section between the
+     * linker's {@code __start_X} and {@code __stop_X}.
+     */
+    private static Optional<Table> linkedTable(ElfFile elf, SpecialSection special) {
+        Optional<Section> named = elf.section(special.name());
+        if (named.isPresent()) {
+            Section s = named.get();
+            return Optional.of(new Table(s.buffer().order(ByteOrder.LITTLE_ENDIAN), s.addr(), 0, (int) s.size()));
+        }
+        if (special.linkedAs() == null) {
+            return Optional.empty();
+        }
+        Optional<Symbol> startSym = elf.symbols().find("__start_" + special.linkedAs());
+        Optional<Symbol> stopSym = elf.symbols().find("__stop_" + special.linkedAs());
         if (startSym.isEmpty() || stopSym.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         long from = startSym.get().value();
         long to = stopSym.get().value();
-        containing(elf, from).ifPresent(s -> {
-            ByteBuffer data = s.buffer().order(ByteOrder.LITTLE_ENDIAN);
-            for (long a = from; a + stride <= to; a += stride) {
-                long site = a + data.getInt((int) (a - s.addr()));
-                masks.add(site, length);
-            }
-        });
+        return containing(elf, from).map(s -> new Table(s.buffer().order(ByteOrder.LITTLE_ENDIAN), s.addr(),
+                (int) (from - s.addr()), (int) (to - s.addr())));
     }
 
     private static Optional<Section> containing(ElfFile elf, long address) {
@@ -164,10 +174,6 @@ public record OriginalCode(byte[] bytes, List<int[]> masked) {
         Masks(long start, int size) {
             this.start = start;
             this.size = size;
-        }
-
-        boolean covers(long address) {
-            return address >= start && address < start + size;
         }
 
         void add(long address, int length) {

@@ -2,6 +2,7 @@ package dev.suture.patch.module;
 
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.build.SpecialSectionLayout;
 import dev.suture.kernel.symbols.KernelSymbols;
 import dev.suture.kernel.ModuleIndex;
 import dev.suture.patch.source.Replacement;
@@ -20,6 +21,7 @@ final class KernelObjects {
     private final Map<String, Path> outOfTree = new LinkedHashMap<>();
     private final Map<String, KernelSymbols> read = new HashMap<>();
     private ModuleIndex modules;
+    private SpecialSectionLayout layout;
 
     KernelObjects(CachedKernel kernel) {
         this.kernel = kernel;
@@ -58,13 +60,21 @@ final class KernelObjects {
         return known;
     }
 
+    /** The kernel's special-section layout, probed (once per kernel) when original code is first asked for. */
+    private SpecialSectionLayout layout() {
+        if (layout == null) {
+            layout = SpecialSectionLayout.of(kernel);
+        }
+        return layout;
+    }
+
     private KernelSymbols load(String object) {
         if (Replacement.VMLINUX.equals(object)) {
-            return KernelSymbols.ofVmlinux(kernel.vmlinux());
+            return KernelSymbols.ofVmlinux(kernel.vmlinux(), this::layout);
         }
         Path file = outOfTree.get(object);
         if (file != null) {
-            return KernelSymbols.ofModule(object, file);
+            return KernelSymbols.ofModule(object, file, this::layout);
         }
         ModuleIndex index = modules();
         if (!index.contains(object)) {
@@ -72,6 +82,6 @@ final class KernelObjects {
                     "name vmlinux or a module of " + kernel.info().release()
                             + ", or give an out-of-tree module's file with --with-module PATH.ko");
         }
-        return KernelSymbols.ofModule(object, kernel.modulesDir().resolve(index.pathOf(object)));
+        return KernelSymbols.ofModule(object, kernel.modulesDir().resolve(index.pathOf(object)), this::layout);
     }
 }

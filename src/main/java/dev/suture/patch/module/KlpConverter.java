@@ -7,12 +7,12 @@ import dev.suture.elf.ElfFile;
 import dev.suture.elf.RelocationSection;
 import dev.suture.elf.Section;
 import dev.suture.elf.Symbol;
+import dev.suture.kernel.build.SpecialSections;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Rewrites a kbuild-linked patch module so livepatch resolves what the module loader cannot
@@ -23,15 +23,6 @@ import java.util.Set;
 public final class KlpConverter {
     static final int SHN_LIVEPATCH = 0xff20;
     static final long SHF_RELA_LIVEPATCH = 0x00100000L;
-    /**
-     * Sections the kernel processes at module load (alternatives, jump labels, static calls, ...). Livepatch
-     * relocations to vmlinux are applied by the module loader before that (since Linux 5.8), so they may
-     * appear there; those to a module are applied only when livepatch sees that module, too late.
-     */
-    private static final Set<String> LOAD_TIME_SECTIONS = Set.of("__jump_table", ".static_call_sites",
-            ".altinstructions", ".parainstructions", "__ex_table", "__bug_table", ".smp_locks", "__mcount_loc",
-            ".retpoline_sites", ".return_sites", ".call_sites", ".orc_unwind_ip", ".init.text", ".exit.text",
-            ".altinstr_replacement", ".altinstr_aux");
 
     /** What was converted, for the build report. */
     public record Converted(String name, String object, int position, int relocations) {
@@ -70,7 +61,7 @@ public final class KlpConverter {
                 continue;
             }
             List<Integer> late = touched.stream().filter(i -> !VMLINUX.equals(klp.get(i).object())).toList();
-            if ((LOAD_TIME_SECTIONS.contains(target.name()) && !late.isEmpty()) || (target.flags() & Elf.SHF_ALLOC) == 0) {
+            if ((SpecialSections.loadTime(target.name()) && !late.isEmpty()) || (target.flags() & Elf.SHF_ALLOC) == 0) {
                 List<Integer> named = (target.flags() & Elf.SHF_ALLOC) == 0 ? touched : late;
                 refusals.add(LoadTimeRules.refusal(fixName, target.name(),
                         named.stream().map(i -> klp.get(i).object() + ":" + klp.get(i).name()).toList()));

@@ -292,7 +292,7 @@ final class PatchObjectExtractor {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             List<Relocation> moved = new ArrayList<>();
             for (SpecialEntries.Entry e : entry.getValue()) {
-                boolean keep = keptEntries.contains(e) || (e.section().equals(".orc_unwind") && e.owner() != null
+                boolean keep = keptEntries.contains(e) || (e.parallel() && e.owner() != null
                         && included.contains(e.owner().key()));
                 if (keep && e.section().equals(".static_call_sites") && !staticCallKeyResolvable(e)) {
                     droppedEntries.add(".static_call_sites entry of " + e.owner().name() + " (key not exported)");
