@@ -123,6 +123,11 @@ final class DiffFrontEnd {
         if (!refusals.isEmpty()) {
             return new Planned.Done(new BuildOutcome.Refused(refusals, results));
         }
+        if (results.isEmpty() && !analysis.unbuilt().isEmpty()) {
+            return new Planned.Done(new BuildOutcome.NothingToPatch(String.join("; ", analysis.unbuilt())
+                    + ": this kernel does not have the code the fix changes",
+                    "nothing to live-patch on " + kernel.info().release() + "; build the fix for a kernel that builds it", results));
+        }
         boolean anyChange = results.stream().flatMap(u -> u.decisions().stream())
                 .anyMatch(d -> d.function() && d.change() == ObjectDiff.Change.CHANGED);
         if (!anyChange) {
@@ -171,7 +176,7 @@ final class DiffFrontEnd {
 
     /** The decisions and reviews of compiled units, and what extraction needs of each. */
     private record Analysis(List<UnitResult> results, List<SafetyRules.UnitReview> reviews, List<UnitWork> work,
-                            List<String> notes) {
+                            List<String> notes, List<String> unbuilt) {
     }
 
     /**
@@ -190,6 +195,7 @@ final class DiffFrontEnd {
         List<SafetyRules.UnitReview> reviews = new ArrayList<>();
         List<UnitWork> work = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<String> unbuilt = new ArrayList<>();
         for (int i = 0; i < units.size(); i++) {
             UnitCompiler.Compiled o = compiled[0].get(i);
             UnitCompiler.Compiled p = compiled[1].get(i);
@@ -198,6 +204,16 @@ final class DiffFrontEnd {
             if (optional.contains(o.unit()) && !builtBy(object, o.unit())) {
                 notes.add(o.unit() + " includes a changed file but is not built into " + kernel.info().release());
                 continue;
+            }
+            if (!optional.contains(o.unit()) && !builtBy(object, o.unit())) {
+                // The fix's own unit counts as left out only on the Makefiles' word: an option it needs is unset.
+                String unset = unsetOptions(o.unit());
+                if (!unset.isEmpty()) {
+                    String why = o.unit() + " is not built into " + kernel.info().release() + unset;
+                    notes.add(why);
+                    unbuilt.add(why);
+                    continue;
+                }
             }
             ObjectIndex original = new ObjectIndex(ElfFile.read(Files.readAllBytes(o.object())));
             ObjectIndex patched = new ObjectIndex(ElfFile.read(Files.readAllBytes(p.object())));
@@ -213,7 +229,25 @@ final class DiffFrontEnd {
             work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
         }
         log.printf("compared %d unit%s in %.1f s%n", units.size(), units.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
-        return new Analysis(results, reviews, work, notes);
+        return new Analysis(results, reviews, work, notes, unbuilt);
+    }
+
+    /** Why the kernel's config leaves a unit out, as " (CONFIG_X is not set)", or "" when the Makefiles do not say. */
+    private String unsetOptions(String unit) {
+        List<String> unset = Makefiles.gatingOptions(tree.source(), unit).stream()
+                .filter(option -> !config().contains(option)).toList();
+        return unset.isEmpty() ? "" : " (" + String.join(", ", unset) + (unset.size() == 1 ? " is" : " are") + " not set)";
+    }
+
+    /** The options the target kernel's config sets (to y or m). */
+    private Set<String> config() {
+        try {
+            return Files.readAllLines(kernel.config(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.matches("CONFIG_\\w+=[ym]")).map(l -> l.substring(0, l.indexOf('=')))
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Whether the kernel links the unit: into vmlinux (a DWARF unit of it), or into a module it ships. */

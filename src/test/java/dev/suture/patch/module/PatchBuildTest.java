@@ -86,4 +86,29 @@ class PatchBuildTest {
             assertThat(left).containsExactly(fix);
         }
     }
+
+    @Test
+    void aDiffToAFileThisKernelDoesNotBuildSaysSoWithTheOption() throws Exception {
+        // The cloud kernel's config leaves sound out: sound/core/init.c is in the source but not in the kernel.
+        Path fix = dir.resolve("sound.diff");
+        Files.writeString(fix, """
+                --- a/sound/core/init.c
+                +++ b/sound/core/init.c
+                @@ -1056,6 +1056,8 @@
+                 int snd_component_add(struct snd_card *card, const char *component)
+                 {
+                 \tchar *ptr;
+                 \tint len = strlen(component);
+                +\tif (!len)
+                +\t\treturn -EINVAL;
+                 
+                 \tptr = strstr(card->components, component);
+                """);
+
+        BuildOutcome outcome = new PatchBuild(kernel, System.err).build(FixSource.read(fix), dir.resolve("sound.ko"), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.NothingToPatch.class, none ->
+                assertThat(none.reason()).contains("sound/core/init.c is not built into " + kernel.info().release())
+                        .contains("CONFIG_SND is not set"));
+    }
 }
