@@ -4,6 +4,7 @@ import dev.suture.Json;
 import dev.suture.channel.Channel;
 import dev.suture.machine.LivepatchState;
 import dev.suture.machine.PatchApplier;
+import dev.suture.machine.Remedy;
 import dev.suture.machine.RunningKernel;
 import dev.suture.machine.TransitionEvent;
 import java.util.concurrent.Callable;
@@ -58,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.println("  waiting for " + b.describe());
             }
             if (p.inTransition()) {
-                System.out.println("  (finish or take it back with: suture revert " + p.name() + ")");
+                System.out.println("  (finish or take it back with " + Remedy.suture(channel, "revert", p.name()) + ")");
             }
             for (LivepatchState.PatchedObject o : p.objects()) {
                 System.out.printf("  %s (%s): %s%n", o.name(), o.patched() ? "patched" : "not loaded",

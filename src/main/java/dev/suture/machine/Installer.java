@@ -55,7 +55,7 @@ public final class Installer {
     public void uninstall(String name) throws IOException {
         if (!channel.run("[ -f " + DIR + "/" + ShellQuote.quote(name + ".ko") + " ]").ok()) {
             throw new SutureException("no installed edition named " + name + " on " + channel.describe()
-                    + installedSuffix(), "see 'suture list --installed'");
+                    + installedSuffix(), "see " + Remedy.suture(channel, "list", "--installed"));
         }
         channel.run("rm -f " + DIR + "/" + name + ".ko " + DIR + "/" + name + ".release " + DIR + "/*-" + name + ".order");
     }

@@ -27,11 +27,11 @@ final class KernelRefusal {
             LoadedModule there = LoadedModule.read(channel, name);
             if (there.is(ours) && !(there instanceof LoadedModule.Absent)) {
                 return new SutureException("patch " + name + " (" + build + ") is already loaded on " + channel.describe()
-                        + "; nothing more was loaded", "see 'suture status'");
+                        + "; nothing more was loaded", "see " + Remedy.suture(channel, "status"));
             }
             return new SutureException("another module named " + name + " is loaded on " + channel.describe() + " ("
                     + there.describe() + ", not " + build + "); Suture left it alone and loaded nothing",
-                    "if it is an edition of yours, revert it with 'suture revert " + name + "' and apply again");
+                    "if it is an edition of yours, revert it with " + Remedy.suture(channel, "revert", name) + " and apply again");
         }
         if (said.contains("Device or resource busy")) {
             Optional<LivepatchState.Patch> moving = LivepatchState.read(channel).patches().stream()

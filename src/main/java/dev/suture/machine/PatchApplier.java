@@ -69,17 +69,17 @@ public final class PatchApplier {
             if (ours.isPresent() && !there.is(ours)) {
                 throw new SutureException("another build of patch " + manifest.name() + " is already applied on "
                         + channel.describe() + " (" + there.describe() + "; this is build " + ours.get().brief()
-                        + "); nothing was loaded", "revert it first with 'suture revert " + manifest.name()
-                        + "' if this build should replace it");
+                        + "); nothing was loaded", "revert it first with " + Remedy.suture(channel, "revert", manifest.name())
+                        + " if this build should replace it");
             }
             throw new SutureException("patch " + manifest.name() + " is already applied on " + channel.describe(),
-                    "revert it first with 'suture revert " + manifest.name() + "'");
+                    "revert it first with " + Remedy.suture(channel, "revert", manifest.name()));
         }
         Optional<LivepatchState.Patch> busy = state.patches().stream().filter(LivepatchState.Patch::inTransition).findFirst();
         if (busy.isPresent()) {
             throw new SutureException("patch " + busy.get().name() + " is still in transition on " + channel.describe()
                     + "; the kernel runs one transition at a time and nothing was loaded",
-                    "wait for it (suture status), or take it back with 'suture revert " + busy.get().name() + "'");
+                    "wait for it (" + Remedy.suture(channel, "status") + "), or take it back with " + Remedy.suture(channel, "revert", busy.get().name()));
         }
         for (RunPreCheck.Checked c : new RunPreCheck(channel).verify(manifest)) {
             events.accept(new TransitionEvent.Verified(manifest.name(), c.object(), c.name(), c.result()));
@@ -115,7 +115,7 @@ public final class PatchApplier {
     public void applyStored(String name, TransitionPolicy policy) throws IOException {
         EditionStore.Record record = store.find(name).orElseThrow(() -> new SutureException(
                 "no edition named " + name + " is stored on " + channel.describe(),
-                "see 'suture list'; apply a built module with 'suture apply PATCH.ko'"));
+                "see " + Remedy.suture(channel, "list") + "; apply a built module with " + Remedy.suture(channel, "apply", "PATCH.ko")));
         String path = EditionStore.modulePath(name);
         Optional<ModuleIdentity> ours = ModuleIdentity.of(channel.readFile(path), channel.describe() + ":" + path);
         preflight(record.manifest(), ours);
@@ -138,7 +138,7 @@ public final class PatchApplier {
             throw new SutureException("the kernel runs " + running.describe() + " under the name " + name + " on "
                     + channel.describe() + ", not the build just loaded (build " + ours.map(ModuleIdentity::brief).orElse("?")
                     + "): another command replaced it; Suture leaves that module alone",
-                    "see 'suture status'; run one Suture command at a time on a machine");
+                    "see " + Remedy.suture(channel, "status") + "; run one Suture command at a time on a machine");
         }
     }
 
@@ -186,7 +186,7 @@ public final class PatchApplier {
                 events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "left in transition"));
                 throw new SutureException("patch " + name + " is still in transition after " + policy.timeout().toSeconds()
                         + " s and was left so; blocking: " + TransitionWatch.describe(outcome.blockers()),
-                        "watch it with 'suture status', or take it back with 'suture revert " + name + "'");
+                        "watch it with " + Remedy.suture(channel, "status") + ", or take it back with " + Remedy.suture(channel, "revert", name));
             }
             case FORCE -> {
                 events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "forcing"));
@@ -227,7 +227,7 @@ public final class PatchApplier {
             throw new SutureException("no patch named " + name + " on " + channel.describe()
                     + (state.patches().isEmpty() ? " (none is applied)"
                     : " (applied: " + String.join(", ", state.patches().stream().map(LivepatchState.Patch::name).toList()) + ")"),
-                    "see 'suture status'");
+                    "see " + Remedy.suture(channel, "status"));
         }
         Set<String> functions = TransitionWatch.functionNames(patch.get());
         if (patch.get().enabled()) {
@@ -243,13 +243,13 @@ public final class PatchApplier {
                     watch.await(name, true, functions, policy.timeout(), policy.signalAfter());
                     throw new SutureException("patch " + name + " could not be reverted within " + policy.timeout().toSeconds()
                             + " s and stays applied; blocking: " + TransitionWatch.describe(outcome.blockers()),
-                            "retry 'suture revert " + name + "' later or with a longer --timeout");
+                            "retry " + Remedy.suture(channel, "revert", name) + " later or with a longer --timeout");
                 }
                 case LEAVE -> {
                     events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "left in transition"));
                     throw new SutureException("patch " + name + " is still moving back after " + policy.timeout().toSeconds()
                             + " s and was left so; blocking: " + TransitionWatch.describe(outcome.blockers()),
-                            "retry 'suture revert " + name + "' later");
+                            "retry " + Remedy.suture(channel, "revert", name) + " later");
                 }
                 case FORCE -> {
                     events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "forcing"));
