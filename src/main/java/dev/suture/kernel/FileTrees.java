@@ -38,7 +38,7 @@ public final class FileTrees {
     }
 
     /** The summed size of the tree's regular files. */
-    static long size(Path root) throws IOException {
+    public static long size(Path root) throws IOException {
         AtomicLong total = new AtomicLong();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

@@ -57,6 +57,37 @@ public final class ReleaseLock implements AutoCloseable {
         }
     }
 
+    /** The lock if nobody holds it now, else empty: for work that should skip what is in use rather than wait. */
+    public static java.util.Optional<ReleaseLock> tryAcquire(Path lockFile) {
+        Path key = lockFile.toAbsolutePath().normalize();
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        if (!threadLock.tryLock()) {
+            return java.util.Optional.empty();
+        }
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(key.getParent());
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return java.util.Optional.of(new ReleaseLock(threadLock, channel, lock));
+            }
+            closeQuietly(channel);
+            threadLock.unlock();
+            return java.util.Optional.empty();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // This thread holds it already (the JVM cannot lock a file twice): it is in use.
+            closeQuietly(channel);
+            threadLock.unlock();
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            closeQuietly(channel);
+            threadLock.unlock();
+            throw new SutureException("cannot lock " + key + ": " + e.getMessage(),
+                    "check that the cache directory is writable", e);
+        }
+    }
+
     @Override
     public void close() {
         try {

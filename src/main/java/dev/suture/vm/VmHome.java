@@ -46,6 +46,19 @@ public record VmHome(String name, Path dir) {
         }
     }
 
+    /**
+     * Removes a stopped VM's folder (initramfs, console log, state); a running VM is refused.
+     *
+     * @return false when the VM is running
+     */
+    public boolean removeIfStopped() throws IOException {
+        if (TestVm.find(name).isPresent()) {
+            return false;
+        }
+        dev.suture.kernel.FileTrees.delete(dir);
+        return true;
+    }
+
     public Path initramfs() {
         return dir.resolve("initramfs.cpio");
     }

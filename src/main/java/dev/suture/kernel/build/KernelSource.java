@@ -55,6 +55,41 @@ public final class KernelSource {
         return Optional.of(tree(kernel, dir));
     }
 
+    /** Where a kernel's prepared source lives (whether or not it is there). */
+    public static Path dirOf(CachedKernel kernel) {
+        return kernel.dir().resolve(DIR);
+    }
+
+    /**
+     * Removes a kernel's prepared source (with its pristine objects and include index), unless a build is
+     * compiling against it now: the unit compiler's work directories are locked while they are used.
+     *
+     * @return false when a build is using it
+     */
+    public static boolean remove(CachedKernel kernel) throws java.io.IOException {
+        Path dir = dirOf(kernel);
+        java.util.List<dev.suture.kernel.ReleaseLock> held = new java.util.ArrayList<>();
+        try {
+            for (String work : java.util.List.of(UnitCompiler.ORIGINAL, UnitCompiler.PATCHED)) {
+                var lock = dev.suture.kernel.ReleaseLock.tryAcquire(dir.resolve("work-" + work + ".lock"));
+                if (lock.isEmpty()) {
+                    return false;
+                }
+                held.add(lock.get());
+            }
+            // Renamed aside first, so a build starting meanwhile finds no half-deleted tree.
+            Path aside = dir.resolveSibling("." + DIR + ".removing");
+            FileTrees.delete(aside);
+            if (java.nio.file.Files.exists(dir)) {
+                java.nio.file.Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            FileTrees.delete(aside);
+            return true;
+        } finally {
+            held.forEach(dev.suture.kernel.ReleaseLock::close);
+        }
+    }
+
     public SourceTree prepare(CachedKernel kernel) {
         Optional<SourceTree> existing = find(kernel);
         if (existing.isPresent()) {

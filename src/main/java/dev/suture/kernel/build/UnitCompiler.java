@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * replaced files and objects afterwards.
  */
 public final class UnitCompiler {
+    /** The names of the two work directories: one compiles pristine units, the other patched ones. */
+    public static final String ORIGINAL = "original";
+    public static final String PATCHED = "patched";
+
     private static final String COMPILE_FLAGS = "-ffunction-sections -fdata-sections";
     private static final Pattern MODNAME = Pattern.compile("-DKBUILD_MODNAME='\"?([A-Za-z0-9_-]+)\"?'");
 

@@ -324,9 +324,9 @@ final class DiffFrontEnd {
     private static List<UnitCompiler.Compiled>[] compileBoth(SourceTree tree, List<String> units, Map<String, String> replaced,
                                                              Path dir) {
         var original = CompletableFuture.supplyAsync(() ->
-                new UnitCompiler(tree, "original").compilePristine(units, dir.resolve("original")));
+                new UnitCompiler(tree, UnitCompiler.ORIGINAL).compilePristine(units, dir.resolve(UnitCompiler.ORIGINAL)));
         var patched = CompletableFuture.supplyAsync(() ->
-                new UnitCompiler(tree, "patched").compile(units, replaced, dir.resolve("patched")));
+                new UnitCompiler(tree, UnitCompiler.PATCHED).compile(units, replaced, dir.resolve(UnitCompiler.PATCHED)));
         try {
             return new List[] {original.join(), patched.join()};
         } catch (CompletionException e) {

@@ -53,6 +53,16 @@ public final class PatchBuild {
         return this;
     }
 
+    /** Build work directories no build is using: kept with {@code --keep-build}, or left by a killed build. */
+    public static java.util.List<Path> leftoverWorkDirectories() throws IOException {
+        return BuildDirectory.leftovers();
+    }
+
+    /** Removes one leftover work directory; false when a build is using it. */
+    public static boolean removeLeftover(Path dir) throws IOException {
+        return BuildDirectory.removeIfIdle(dir);
+    }
+
     /** {@code suture_} plus the fix's file name, as a module name the kernel accepts. */
     public static String moduleName(Path fix) {
         String base = fix.getFileName().toString().replaceFirst("\\.[^.]*$", "");
