@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * before they read the machine's state until they are done, so two of them never stage, load or transition at
  * once. It lives on the machine itself, because the commands may run from different processes or hosts.
  *
- * <p>The lock is a symlink, {@code /var/lib/suture/lock}, whose target text names the holder (see
- * {@link LockHolder}). symlink(2) creates the name and its content in one step and fails if the name exists, so
+ * <p>The lock is a symlink, {@code /run/suture/lock}, whose target text names the holder (see {@link LockHolder}).
+ * It is runtime state, so it lives in {@code /run}: gone at reboot, and a refused command leaves nothing in the
+ * machine's persistent state. symlink(2) creates the name and its content in one step and fails if the name exists, so
  * taking it is atomic over any channel, each of whose commands is a separate process; no daemon and no flock
  * held across commands is needed, and a reader never sees a lock without its holder. A stale lock (see the rule
  * in {@link LockHolder#staleBecause}) is removed under a second, short-lived symlink {@code lock.break}, and
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * one of them has just taken.
  */
 public final class MachineLock {
-    static final String ROOT = "/var/lib/suture";
+    static final String ROOT = "/run/suture";
     private static final String LOCK = "lock";
     private static final String BREAK = "lock.break";
     /** A breaker holds lock.break for one shell command; one older than this died in it. */

@@ -87,11 +87,11 @@ class ConcurrentApplyVmTest {
             Process dead = new ProcessBuilder("true").start();
             dead.waitFor();
             String planted = LockHolder.prefix("dead", ThisHost.current(), dead.pid(), 0) + " 100 200 apply suture_ghost";
-            assertThat(ch.run("mkdir -p /var/lib/suture && ln -sn '" + planted + "' /var/lib/suture/lock").ok()).isTrue();
+            assertThat(ch.run("mkdir -p /run/suture && ln -sn '" + planted + "' /run/suture/lock").ok()).isTrue();
             events.clear();
             applyLocked(ch, a, LockWait.upTo(Duration.ofSeconds(30)));
             assertThat(events).anyMatch(e -> e instanceof TransitionEvent.StaleLockCleared s && s.holder().contains("suture_ghost"));
-            assertThat(ch.run("[ -L /var/lib/suture/lock ]").ok()).as("released after the apply").isFalse();
+            assertThat(ch.run("[ -L /run/suture/lock ]").ok()).as("released after the apply").isFalse();
 
             // The identity check itself: the kernel reports the build that runs; another build of the name is not it.
             LoadedModule running = LoadedModule.read(ch, NAME);
