@@ -109,6 +109,23 @@ public final class IncludeIndex {
         return new IncludeIndex(local).unitsIncluding(header);
     }
 
+    /**
+     * The units a change to {@code header} (a header, or a {@code .c} file no Makefile names, which its includer
+     * compiles) makes the kernel build differently: the built-in units that include it, and for a header outside
+     * the include directories also the units of its own directory that include it (a module's, too).
+     */
+    public java.util.SortedSet<String> unitsReachedBy(Path source, String header) throws IOException {
+        java.util.SortedSet<String> reached = new java.util.TreeSet<>(unitsIncluding(header));
+        if (!header.startsWith("include/") && !header.startsWith("arch/x86/include/")) {
+            for (String local : localUnitsIncluding(source, header)) {
+                if (!Makefiles.isIncludedSource(source, local)) {
+                    reached.add(local);
+                }
+            }
+        }
+        return reached;
+    }
+
     public int unitCount() {
         return data.units().size();
     }

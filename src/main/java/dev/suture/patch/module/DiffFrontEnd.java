@@ -274,10 +274,9 @@ final class DiffFrontEnd {
     }
 
     /**
-     * Adds, for every changed header (or included .c file), the units that include it, as unchanged files of
-     * the fix, so they are compiled twice and compared like the others: built-in units from the kernel's
-     * include index, and for a header outside the include directories the units of its own directory that
-     * include it (a module's, too).
+     * Adds, for every changed header (or included .c file), the units it reaches (see
+     * {@link IncludeIndex#unitsReachedBy}) as unchanged files of the fix, so they are compiled twice and compared
+     * like the others.
      */
     private Reach unitsReachedByHeaders(List<FixFile> files, List<String> units) throws IOException {
         List<String> headers = files.stream().map(FixFile::path)
@@ -290,14 +289,7 @@ final class DiffFrontEnd {
         List<FixFile> all = new ArrayList<>(files);
         Set<String> optional = new java.util.LinkedHashSet<>();
         for (String header : headers) {
-            java.util.Set<String> reached = new java.util.TreeSet<>(index.unitsIncluding(header));
-            if (!header.startsWith("include/") && !header.startsWith("arch/x86/include/")) {
-                for (String local : IncludeIndex.localUnitsIncluding(tree.source(), header)) {
-                    if (!Makefiles.isIncludedSource(tree.source(), local)) {
-                        reached.add(local);
-                    }
-                }
-            }
+            java.util.Set<String> reached = index.unitsReachedBy(tree.source(), header);
             if (reached.isEmpty() && units.isEmpty()) {
                 throw new SutureException("no unit of " + kernel.info().release() + " includes " + header
                         + " (of " + index.unitCount() + " built-in units and the units of its own directory)",
