@@ -33,6 +33,16 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     private static final String FIX = "examples/cmdline/cmdline.c";
     private static final String WORKLOAD_LOG = "/tmp/workload.count";
+    /**
+     * The workload loop. Its count goes to a temporary file renamed over the log: a rename replaces the file
+     * whole, so a reader finds the previous count or the next one, never the empty file that {@code echo > file}
+     * leaves between truncating and writing (the demo once failed reading "" there).
+     */
+    private static final String WORKLOAD = "setsid sh -c 'n=0; while true; do cat /proc/cmdline > /dev/null; n=$((n+1));"
+            + " echo $n > " + WORKLOAD_LOG + ".tmp; mv -f " + WORKLOAD_LOG + ".tmp " + WORKLOAD_LOG + "; done'"
+            + " >/dev/null 2>&1 & echo workload started";
+    /** How long the workload may take to count once more: generous, as a VM under TCG on a busy host is slow. */
+    private static final Duration WORKLOAD_WAIT = Duration.ofSeconds(30);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Option(names = {"-k", "--kernel"}, paramLabel = "RELEASE", description = "Target kernel (default: newest cloud-amd64).")
@@ -53,7 +63,27 @@ final class DemoCommand implements Callable<Integer> {
                 targetKernel.info().buildId());
 
         step("Build the fix " + fixFile.getFileName() + " into a livepatch module for exactly that kernel");
-        Path ko = Files.createTempDirectory("suture-demo").resolve(PatchBuild.moduleName(fixFile) + ".ko");
+        Path work = Files.createTempDirectory("suture-demo");
+        try {
+            return demo(targetKernel, fixFile, work.resolve(PatchBuild.moduleName(fixFile) + ".ko"));
+        } finally {
+            removeOwnFolder(work);
+        }
+    }
+
+    /** Removes the demo's own folder (it holds at most the module built); best effort, never hiding a failure. */
+    private static void removeOwnFolder(Path work) {
+        try (var files = Files.list(work)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(work);
+        } catch (IOException e) {
+            // A leftover folder in the temporary directory is harmless.
+        }
+    }
+
+    private int demo(CachedKernel targetKernel, Path fixFile, Path ko) throws IOException {
         long started = System.nanoTime();
         var built = new PatchBuild(targetKernel, System.err).build(FixSource.read(fixFile), ko, false).orThrow();
         out.printf("   built %s (%d bytes) in %.1f s%n", ko.getFileName(), Files.size(ko), (System.nanoTime() - started) / 1e9);
@@ -69,8 +99,8 @@ final class DemoCommand implements Callable<Integer> {
             expect(release.equals(targetKernel.info().release()), "uname -r says " + release);
 
             step("Start a workload that keeps reading /proc/cmdline, and show the old behaviour");
-            show(channel, "setsid sh -c 'n=0; while true; do cat /proc/cmdline > /dev/null; n=$((n+1)); echo $n > "
-                    + WORKLOAD_LOG + "; done' >/dev/null 2>&1 & echo workload started");
+            show(channel, WORKLOAD);
+            long atStart = workloadCount(channel, 0);
             String before = show(channel, "cat /proc/cmdline");
             expect(!before.contains("suture.patched"), "the unpatched kernel already shows the change");
 
@@ -90,9 +120,8 @@ final class DemoCommand implements Callable<Integer> {
             step("The old behaviour is back, and the workload ran throughout");
             String reverted = show(channel, "cat /proc/cmdline");
             expect(reverted.equals(before), "after revert /proc/cmdline reads '" + reverted + "'");
-            String count1 = show(channel, "cat " + WORKLOAD_LOG);
-            String count2 = show(channel, "sleep 1; cat " + WORKLOAD_LOG);
-            expect(Long.parseLong(count2) > Long.parseLong(count1), "the workload stopped");
+            long atEnd = workloadCount(channel, atStart);
+            workloadCount(channel, atEnd);
 
             step("The kernel stayed healthy (no oops, WARN, lockup or taint beyond livepatch's O, E, K)");
             List<KernelProblem> problems = vm.problemsSince(start);
@@ -115,6 +144,37 @@ final class DemoCommand implements Callable<Integer> {
         result.output().lines().forEach(l -> out.println("   " + l));
         expect(result.ok(), "'" + command + "' exited " + result.exitCode());
         return result.output().strip();
+    }
+
+    /**
+     * The workload's count once it is above {@code above}, read as often as needed within {@link #WORKLOAD_WAIT}:
+     * right after the start there is no file yet, and a read that finds no number is retried, never parsed.
+     * Fails the step if the count does not grow in that time: the workload stopped.
+     */
+    private long workloadCount(Channel channel, long above) throws IOException {
+        out.println("   vm$ cat " + WORKLOAD_LOG);
+        long deadline = System.nanoTime() + WORKLOAD_WAIT.toNanos();
+        String read = "";
+        while (true) {
+            Channel.CommandResult result = channel.run("cat " + WORKLOAD_LOG + " 2>/dev/null");
+            read = result.ok() ? result.output().strip() : "";
+            if (read.matches("[0-9]{1,18}") && Long.parseLong(read) > above) {
+                out.println("   " + read);
+                return Long.parseLong(read);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new SutureException("demo step failed: the workload is not counting: " + WORKLOAD_LOG + " "
+                        + (read.isEmpty() ? "could not be read" : "held '" + read.replaceAll("\\s+", " ") + "'")
+                        + " after " + WORKLOAD_WAIT.toSeconds() + " s waiting for a count above " + above,
+                        "see the output above");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("the demo was interrupted");
+            }
+        }
     }
 
     private static void expect(boolean condition, String what) {

@@ -232,16 +232,25 @@ public record FunctionFile(Path path, String source, List<Replacement> replaceme
         }
     }
 
+    /**
+     * An argument as an error shows it: an argument may span lines (or hold a comment, blanked to spaces), and a
+     * cause is one line.
+     */
+    private static String shown(String text) {
+        return text.replaceAll("\\s+", " ");
+    }
+
     private static String ident(String text, String where) {
         if (!IDENT.matcher(text).matches()) {
-            throw new SutureException(where + ": '" + text + "' is not a C identifier", "name functions by their C names");
+            throw new SutureException(where + ": '" + shown(text) + "' is not a C identifier",
+                    "name functions by their C names");
         }
         return text;
     }
 
     private static String function(String text, String where) {
         if (!C_IDENT.matcher(text).matches()) {
-            throw new SutureException(where + ": '" + text + "' is not a function name",
+            throw new SutureException(where + ": '" + shown(text) + "' is not a function name",
                     "name the callback function of the file, e.g. SUTURE_POST_PATCH(my_post_patch);");
         }
         return text;
@@ -249,7 +258,7 @@ public record FunctionFile(Path path, String source, List<Replacement> replaceme
 
     private static String shadowName(String text, String where) {
         if (!C_IDENT.matcher(text).matches()) {
-            throw new SutureException(where + ": shadow variable name '" + text + "' is not a C identifier",
+            throw new SutureException(where + ": shadow variable name '" + shown(text) + "' is not a C identifier",
                     "write it as SUTURE_SHADOW(name, type), e.g. SUTURE_SHADOW(conn_extra, struct conn_extra);");
         }
         if (text.length() > Shadow.MAX_NAME) {
@@ -270,13 +279,13 @@ public record FunctionFile(Path path, String source, List<Replacement> replaceme
                 // fall through: too large
             }
         }
-        throw new SutureException(where + ": shadow id '" + text + "' is not a number of at most 64 bits",
+        throw new SutureException(where + ": shadow id '" + shown(text) + "' is not a number of at most 64 bits",
                 "write the id as a number literal, e.g. SUTURE_SHADOW_ID(name, type, 0x5e7a), or let SUTURE_SHADOW derive it");
     }
 
     private static String object(String text, String where) {
         if (!OBJECT.matcher(text).matches()) {
-            throw new SutureException(where + ": '" + text + "' is not an object name",
+            throw new SutureException(where + ": '" + shown(text) + "' is not an object name",
                     "use vmlinux or a module name such as xfs");
         }
         return text.replace('-', '_');
@@ -290,7 +299,7 @@ public record FunctionFile(Path path, String source, List<Replacement> replaceme
             }
             return pos;
         } catch (NumberFormatException e) {
-            throw new SutureException(where + ": position '" + text + "' is not a number >= 0",
+            throw new SutureException(where + ": position '" + shown(text) + "' is not a number >= 0",
                     "0 for a unique name, else 1, 2, ... in kallsyms order");
         }
     }

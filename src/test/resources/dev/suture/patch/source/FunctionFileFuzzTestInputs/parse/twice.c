@@ -1,0 +1,3 @@
+SUTURE_REPLACE(f,
+  g);
+SUTURE_REPLACE(f, h);
