@@ -3,6 +3,7 @@ package dev.suture.cli;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
 import dev.suture.machine.PatchApplier;
+import dev.suture.machine.TransitionPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,15 +21,18 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     TransitionOptions transition;
 
-    @Parameters(paramLabel = "PATCH.ko", description = "The module 'suture build' made.")
-    Path module;
+    @Parameters(paramLabel = "PATCH.ko|DIR", description = {"The module 'suture build' made, or the directory a build",
+            "for several kernels made (the module for the kernel the machine runs is picked)."})
+    Path given;
 
     @Override
     public Integer call() throws Exception {
+        TransitionPolicy policy = transition.policy();
+        var channel = transition.bound(machine.channel());
+        Path module = ModuleChoice.pick(given, channel);
         PatchManifest manifest = ManifestReader.read(module);
-        var channel = machine.channel();
         try (var lock = transition.lock(channel, "apply " + manifest.name())) {
-            new PatchApplier(channel, transition.events()).apply(module, manifest, transition.policy());
+            new PatchApplier(channel, transition.events(), transition.deadline()).apply(module, manifest, policy);
         }
         if (!transition.json) {
             System.out.println(manifest.name());

@@ -4,10 +4,13 @@ import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
+import dev.suture.machine.RunningKernel;
 import dev.suture.patch.module.BuildOutcome;
 import dev.suture.patch.module.PatchBuild;
 import dev.suture.patch.source.FixSource;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,10 +23,16 @@ import picocli.CommandLine.Parameters;
                 "against the kernel's source (.diff or .patch, git format-patch mail too)."})
 final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-k", "--kernel"}, paramLabel = "RELEASE",
-            description = "Target kernel release (default: the newest cloud-amd64; fetched if not cached).")
-    String kernel;
+            description = {"Target kernel release (default: the newest cloud-amd64; fetched if not cached).",
+                    "Repeatable: one module per kernel into the directory -o names (DIR/RELEASE/NAME.ko)."})
+    List<String> kernels = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT.ko", description = "Where to write the module (default: NAME.ko here).")
+    @Option(names = "--kernels-of", paramLabel = "MACHINE",
+            description = "Also build for the kernel each machine runs (local, vm:NAME, ...). Repeatable.")
+    List<String> kernelsOf = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.ko|DIR",
+            description = "Where to write the module (default: NAME.ko here); a directory when building for several kernels.")
     Path output;
 
     @Option(names = "--cumulative", description = "Make an atomic-replace patch that replaces every earlier one.")
@@ -31,7 +40,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--with-module", paramLabel = "PATH.ko",
             description = "An out-of-tree module the fix patches (SUTURE_REPLACE_IN its name). Repeatable.")
-    java.util.List<Path> withModules = new java.util.ArrayList<>();
+    List<Path> withModules = new ArrayList<>();
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -59,6 +68,15 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
+    /** The release the machine named as {@code --target} would name it runs, asked on the machine itself. */
+    private static String runningRelease(String spec) throws java.io.IOException {
+        MachineOption machine = new MachineOption();
+        machine.machine = spec;
+        String release = RunningKernel.read(machine.channel()).release();
+        System.err.printf("%s runs %s%n", spec, release);
+        return release;
+    }
+
     private int build() throws Exception {
         long start = System.nanoTime();
         FixSource source = FixSource.read(fix);
@@ -66,6 +84,18 @@ final class BuildCommand implements Callable<Integer> {
             throw new SutureException(fix + " is neither a function file (.c) nor a source diff (.diff, .patch)",
                     "write the fix as replacement functions in a .c file, or give a unified diff of the kernel source");
         }
+        List<String> releases = new ArrayList<>(kernels);
+        for (String spec : kernelsOf) {
+            releases.add(runningRelease(spec));
+        }
+        if (releases.size() > 1 || !kernelsOf.isEmpty()) {
+            if (output == null) {
+                throw new SutureException("building for several kernels needs a directory for the modules",
+                        "add -o DIR (each module goes to DIR/RELEASE/" + PatchBuild.moduleName(fix) + ".ko)");
+            }
+            return new MultiBuild(source, withModules, cumulative, keepBuild).run(releases, output, json);
+        }
+        String kernel = releases.isEmpty() ? null : releases.getFirst();
         CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         Path out = output != null ? output : Path.of(PatchBuild.moduleName(fix) + ".ko");
         PatchBuild build = new PatchBuild(targetKernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild);
