@@ -52,7 +52,7 @@ class MultiKernelBuildVmTest {
 
         for (String release : new String[] {NEWER, OLDER}) {
             CachedKernel kernel = Kernels.resolve(release, System.err);
-            String name = "itest-multi-" + release.split("-")[2];
+            String name = "itest-multi-" + release.split("-")[1];
             try (TestVm vm = TestVm.boot(VmSpec.of(name, kernel), false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err)) {
                 Channel ch = vm.channel();
                 if (release.equals(NEWER)) {
