@@ -2,7 +2,8 @@ package dev.suture;
 
 /**
  * A failure the user can act on: a one-line cause and, where there is one, the fix they can make.
- * The CLI prints both and exits non-zero; anything else escaping is a bug and is shown with its stack.
+ * The CLI prints both and exits non-zero; anything else escaping is a bug: the CLI prints one line and keeps
+ * the stack trace in a crash report (see {@code cli.Main}).
  */
 public class SutureException extends RuntimeException {
     private final String fix;

@@ -4,6 +4,7 @@ import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
+import dev.suture.kernel.build.ModuleSigner;
 import dev.suture.machine.RunningKernel;
 import dev.suture.patch.module.BuildOutcome;
 import dev.suture.patch.module.PatchBuild;
@@ -48,6 +49,13 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Diff mode: print the decision for every function and object of the touched units.")
     boolean explain;
 
+    @Option(names = "--sign-key", paramLabel = "KEY.pem",
+            description = "Sign the module with this private key (kbuild's sign-file), for machines that enforce signatures.")
+    Path signKey;
+
+    @Option(names = "--sign-cert", paramLabel = "CERT", description = "The X.509 certificate of --sign-key (PEM or DER).")
+    Path signCert;
+
     @Option(names = "--keep-build", description = "Keep the build's work directory (for debugging); it is removed otherwise.")
     boolean keepBuild;
 
@@ -66,6 +74,15 @@ final class BuildCommand implements Callable<Integer> {
             System.out.println(Json.write(new BuildReport.Failure("error", e.getMessage(), e.fix())));
             throw e;
         }
+    }
+
+    /** The signer both --sign-key and --sign-cert name, or none; one without the other is a mistake. */
+    private java.util.Optional<ModuleSigner> signer() {
+        if ((signKey == null) != (signCert == null)) {
+            throw new SutureException("--sign-key and --sign-cert go together",
+                    "give both: --sign-key KEY.pem --sign-cert CERT.pem");
+        }
+        return signKey == null ? java.util.Optional.empty() : java.util.Optional.of(new ModuleSigner(signKey, signCert));
     }
 
     /** The release the machine named as {@code --target} would name it runs, asked on the machine itself. */
@@ -93,13 +110,14 @@ final class BuildCommand implements Callable<Integer> {
                 throw new SutureException("building for several kernels needs a directory for the modules",
                         "add -o DIR (each module goes to DIR/RELEASE/" + PatchBuild.moduleName(fix) + ".ko)");
             }
-            return new MultiBuild(source, withModules, cumulative, keepBuild).run(releases, output, json);
+            return new MultiBuild(source, withModules, cumulative, keepBuild, signer()).run(releases, output, json);
         }
         String kernel = releases.isEmpty() ? null : releases.getFirst();
         CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         Path out = output != null ? output : Path.of(PatchBuild.moduleName(fix) + ".ko");
         PatchBuild build = new PatchBuild(targetKernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild);
         withModules.forEach(build::withModuleFile);
+        signer().ifPresent(build::signWith);
         BuildOutcome outcome = build.build(source, out, cumulative);
         return new BuildReport(source, targetKernel, json, explain).print(outcome, (System.nanoTime() - start) / 1e9);
     }

@@ -4,6 +4,7 @@ import dev.suture.Json;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
+import dev.suture.kernel.build.ModuleSigner;
 import dev.suture.patch.module.BuildOutcome;
 import dev.suture.patch.module.PatchBuild;
 import dev.suture.patch.source.FixSource;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One fix for every kernel a fleet runs: a module per release into {@code DIR/RELEASE/NAME.ko}, each kernel
@@ -33,12 +35,14 @@ final class MultiBuild {
     private final List<Path> withModules;
     private final boolean cumulative;
     private final boolean keepBuild;
+    private final Optional<ModuleSigner> signer;
 
-    MultiBuild(FixSource fix, List<Path> withModules, boolean cumulative, boolean keepBuild) {
+    MultiBuild(FixSource fix, List<Path> withModules, boolean cumulative, boolean keepBuild, Optional<ModuleSigner> signer) {
         this.fix = fix;
         this.withModules = withModules;
         this.cumulative = cumulative;
         this.keepBuild = keepBuild;
+        this.signer = signer;
     }
 
     /** Builds for each release; exit status 0 only when every kernel got a module. */
@@ -74,6 +78,7 @@ final class MultiBuild {
                     .resolve(PatchBuild.moduleName(fix.path()) + ".ko");
             PatchBuild build = new PatchBuild(kernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild);
             withModules.forEach(build::withModuleFile);
+            signer.ifPresent(build::signWith);
             BuildOutcome outcome = build.build(fix, out, cumulative);
             double seconds = (System.nanoTime() - start) / 1e9;
             return switch (outcome) {

@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import dev.suture.elf.ElfFile;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.build.Kbuild;
+import dev.suture.kernel.build.ModuleSigner;
 import dev.suture.kernel.symbols.KernelExports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,14 +15,15 @@ import java.util.List;
 /**
  * The ending every build shares, whichever front-end planned it: kbuild links the directory into a module,
  * references the module loader cannot resolve become livepatch relocations (or a refusal by the load-time
- * rule), debug info is dropped, and the module is written atomically.
+ * rule), debug info is dropped, the module is signed if asked, and it is written atomically.
  */
 final class ModuleLinker {
     private ModuleLinker() {
     }
 
-    static BuildOutcome link(CachedKernel kernel, KernelObjects objects, ModulePlan plan, Path dir, Path output)
-            throws IOException {
+    /** {@code signer}: signs the finished module (last: any later change to the file would break the signature), or null. */
+    static BuildOutcome link(CachedKernel kernel, KernelObjects objects, ModulePlan plan, Path dir, Path output,
+                             ModuleSigner signer) throws IOException {
         String name = plan.manifest().name();
         Kbuild.Result make = Kbuild.buildModules(kernel, dir, List.of("KBUILD_MODPOST_WARN=1"));
         Path built = dir.resolve(name + ".ko");
@@ -39,6 +41,9 @@ final class ModuleLinker {
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
         try {
             ko.write(tmp);
+            if (signer != null) {
+                signer.sign(kernel, tmp);
+            }
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

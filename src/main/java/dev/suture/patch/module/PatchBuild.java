@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import dev.suture.Progress;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.build.ModuleSigner;
 import dev.suture.patch.source.FixSource;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.patch.source.SourceDiff;
@@ -25,6 +26,7 @@ public final class PatchBuild {
     private final Progress progress;
     private final KernelObjects objects;
     private boolean keepWorkFiles;
+    private ModuleSigner signer;
 
     public PatchBuild(CachedKernel kernel, PrintStream log) {
         this(kernel, log, Progress.plain(log));
@@ -63,6 +65,12 @@ public final class PatchBuild {
         return BuildDirectory.removeIfIdle(dir);
     }
 
+    /** Signs every module this build writes (kbuild's sign-file, the kernel's hash algorithm). */
+    public PatchBuild signWith(ModuleSigner signer) {
+        this.signer = signer;
+        return this;
+    }
+
     /** {@code suture_} plus the fix's file name, as a module name the kernel accepts. */
     public static String moduleName(Path fix) {
         String base = fix.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -89,7 +97,7 @@ public final class PatchBuild {
             }
             return switch (planned) {
                 case Planned.Done done -> done.outcome();
-                case Planned.Ready ready -> ModuleLinker.link(kernel, objects, ready.plan(), dir.path(), output);
+                case Planned.Ready ready -> ModuleLinker.link(kernel, objects, ready.plan(), dir.path(), output, signer);
             };
         }
     }
