@@ -84,7 +84,13 @@ public final class AgentChannel implements Channel {
         ThreadLocalRandom.current().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
         var threadLock = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath(), k -> new java.util.concurrent.locks.ReentrantLock());
-        threadLock.lock();
+        // Interruptible, as is every wait below: a caller bounding its calls by a deadline abandons one by interrupting it.
+        try {
+            threadLock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(describe() + ": interrupted while waiting for the agent");
+        }
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock();
              SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -6,6 +6,7 @@ import dev.suture.channel.Channel;
 import dev.suture.machine.Installer;
 import dev.suture.machine.LivepatchState;
 import dev.suture.machine.PatchApplier;
+import dev.suture.machine.TransitionPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,11 +34,12 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PatchManifest manifest = ManifestReader.read(module);
-        Channel channel = machine.channel();
+        TransitionPolicy policy = transition.policy();
+        Channel channel = transition.bound(machine.channel());
         try (var lock = transition.lock(channel, "install " + manifest.name())) {
-            PatchApplier applier = new PatchApplier(channel, transition.events());
+            PatchApplier applier = new PatchApplier(channel, transition.events(), transition.deadline());
             if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
-                applier.apply(module, manifest, transition.policy());
+                applier.apply(module, manifest, policy);
             } else {
                 applier.preflight(manifest);
             }

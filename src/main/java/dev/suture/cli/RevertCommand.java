@@ -4,6 +4,7 @@ import dev.suture.SutureException;
 import dev.suture.channel.Channel;
 import dev.suture.machine.LivepatchState;
 import dev.suture.machine.PatchApplier;
+import dev.suture.machine.TransitionPolicy;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,8 +33,9 @@ final class RevertCommand implements Callable<Integer> {
         if (all == (name != null)) {
             throw new SutureException("name one patch or give --all", "suture revert NAME, or suture revert --all");
         }
-        Channel channel = machine.channel();
-        PatchApplier applier = new PatchApplier(channel, transition.events());
+        TransitionPolicy policy = transition.policy();
+        Channel channel = transition.bound(machine.channel());
+        PatchApplier applier = new PatchApplier(channel, transition.events(), transition.deadline());
         // The stack is read once the lock is held: whatever ran before may have changed it.
         try (var lock = transition.lock(channel, "revert " + (all ? "--all" : name))) {
             List<String> names = all
@@ -43,7 +45,7 @@ final class RevertCommand implements Callable<Integer> {
                 System.err.println("no livepatch applied on " + channel.describe());
             }
             for (String n : names) {
-                applier.revert(n, transition.policy());
+                applier.revert(n, policy);
             }
         }
         return 0;

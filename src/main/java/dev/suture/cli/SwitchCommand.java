@@ -32,7 +32,8 @@ final class SwitchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Channel channel = machine.channel();
+        transition.policy();
+        Channel channel = transition.bound(machine.channel());
         try (var lock = transition.lock(channel, "switch " + edition)) {
             switchTo(channel);
         }
@@ -41,7 +42,7 @@ final class SwitchCommand implements Callable<Integer> {
 
     /** Runs with the machine's lock held: the stack it reads stays as read. */
     private void switchTo(Channel channel) throws java.io.IOException {
-        PatchApplier applier = new PatchApplier(channel, transition.events());
+        PatchApplier applier = new PatchApplier(channel, transition.events(), transition.deadline());
         List<Edition> editions = new EditionStore(channel).list();
         Path file = Path.of(edition);
         boolean isFile = edition.endsWith(".ko") || Files.isRegularFile(file);

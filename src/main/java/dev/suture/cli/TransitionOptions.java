@@ -2,6 +2,7 @@ package dev.suture.cli;
 
 import dev.suture.Json;
 import dev.suture.channel.Channel;
+import dev.suture.machine.Deadline;
 import dev.suture.machine.LockWait;
 import dev.suture.machine.MachineLock;
 import dev.suture.machine.TransitionEvent;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
 /** The transition policy options of apply and revert, how their events are shown, and how they wait for the machine. */
 final class TransitionOptions {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long the transition may take (default: ${DEFAULT-VALUE}).")
+            description = {"How long the command may take, the transition and any wait for another Suture command",
+                    "included; rolling back after it gets at most 25 s more (default: ${DEFAULT-VALUE})."})
     int timeoutSeconds;
 
     @Option(names = "--signal-after", paramLabel = "SECONDS", defaultValue = "15",
@@ -35,6 +37,21 @@ final class TransitionOptions {
             "(by default wait for it, at most --timeout seconds)."})
     boolean noWait;
 
+    /** The command's deadline, --timeout from the first time it is asked for (the start of the command). */
+    private Deadline deadline;
+
+    Deadline deadline() {
+        if (deadline == null) {
+            deadline = Deadline.after(Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        }
+        return deadline;
+    }
+
+    /** The machine with every call ending by the command's deadline. */
+    Channel bound(Channel channel) {
+        return deadline().bound(channel);
+    }
+
     TransitionPolicy policy() {
         TransitionPolicy.OnTimeout action = switch (onTimeout) {
             case "rollback" -> TransitionPolicy.OnTimeout.ROLLBACK;
@@ -53,9 +70,9 @@ final class TransitionOptions {
         return new TransitionPolicy(Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(signalAfterSeconds), action);
     }
 
-    /** How to wait for another Suture command on the machine: at most --timeout, or not at all. */
+    /** How to wait for another Suture command on the machine: at most what is left of --timeout, or not at all. */
     LockWait lockWait() {
-        return new LockWait(Duration.ofSeconds(Math.max(1, timeoutSeconds)), noWait);
+        return new LockWait(deadline().remaining(), noWait);
     }
 
     /**
@@ -66,9 +83,12 @@ final class TransitionOptions {
         return Duration.ofSeconds(3L * Math.max(1, timeoutSeconds)).plusMinutes(10);
     }
 
-    /** Takes the machine's lock for this command (e.g. "apply suture_x") as these options say. */
+    /**
+     * Takes the machine's lock for this command (e.g. "apply suture_x") as these options say. Releasing it is the
+     * last step after the deadline's cleanup, so its calls end by the deadline's release time.
+     */
     MachineLock.Held lock(Channel channel, String command) throws java.io.IOException {
-        return MachineLock.acquire(channel, command, lease(), lockWait(), events());
+        return MachineLock.acquire(deadline().release().bound(channel), command, lease(), lockWait(), events());
     }
 
     Consumer<TransitionEvent> events() {

@@ -1,5 +1,6 @@
 package dev.suture.cli;
 
+import dev.suture.machine.Deadline;
 import dev.suture.machine.Installer;
 import dev.suture.machine.LockWait;
 import dev.suture.machine.MachineLock;
@@ -21,7 +22,8 @@ final class UninstallCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for another Suture command acting on the machine (default: ${DEFAULT-VALUE}).")
+            description = {"How long the command may take, waiting for another Suture command acting on the machine",
+                    "included (default: ${DEFAULT-VALUE})."})
     int timeoutSeconds;
 
     @Option(names = "--no-wait", description = "Refuse at once when another Suture command is acting on the machine.")
@@ -29,11 +31,13 @@ final class UninstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var channel = machine.channel();
         Duration patience = Duration.ofSeconds(Math.max(1, timeoutSeconds));
+        // Every wait, the lock's included, ends by the deadline; releasing the lock may use the grace after it.
+        Deadline deadline = Deadline.after(patience);
+        var channel = deadline.bound(machine.channel());
         // Uninstalling is a few file operations; its lease only matters should it die on another host.
-        try (var lock = MachineLock.acquire(channel, "uninstall " + name, patience.plusMinutes(10),
-                new LockWait(patience, noWait), e -> System.err.println(e.describe()))) {
+        try (var lock = MachineLock.acquire(deadline.release().bound(channel), "uninstall " + name,
+                patience.plusMinutes(10), new LockWait(deadline.remaining(), noWait), e -> System.err.println(e.describe()))) {
             new Installer(channel).uninstall(name);
         }
         System.err.println(name + " is no longer installed on " + channel.describe() + " (still applied until reverted)");

@@ -30,6 +30,17 @@ public final class Installer {
 
     /** Installs the edition for future boots (it should be applied now too; see {@link PatchApplier}). */
     public void install(Path ko, PatchManifest manifest) throws IOException {
+        try {
+            installFiles(ko, manifest);
+        } catch (DeadlinePassed e) {
+            throw new SutureException("install of " + manifest.name() + " stopped at its " + e.timeoutSeconds()
+                    + " s deadline while waiting for " + channel.describe() + " to " + e.call() + " (" + e.detail()
+                    + "); it may be installed only in part", "run " + Remedy.suture(channel, "uninstall", manifest.name())
+                    + " and install it again", 2, e);
+        }
+    }
+
+    private void installFiles(Path ko, PatchManifest manifest) throws IOException {
         String name = manifest.name();
         // Staged under a name of its own, then renamed: a boot, or another install, never reads a mixture.
         String staged = DIR + "/." + name + "." + Staging.token() + ".staged";
@@ -53,6 +64,17 @@ public final class Installer {
 
     /** Removes the edition from future boots; it stays applied until reverted. */
     public void uninstall(String name) throws IOException {
+        try {
+            removeFiles(name);
+        } catch (DeadlinePassed e) {
+            throw new SutureException("uninstall of " + name + " stopped at its " + e.timeoutSeconds()
+                    + " s deadline while waiting for " + channel.describe() + " to " + e.call() + " (" + e.detail()
+                    + "); it may still be installed", "see " + Remedy.suture(channel, "list", "--installed")
+                    + " and run uninstall again", 2, e);
+        }
+    }
+
+    private void removeFiles(String name) throws IOException {
         if (!channel.run("[ -f " + DIR + "/" + ShellQuote.quote(name + ".ko") + " ]").ok()) {
             throw new SutureException("no installed edition named " + name + " on " + channel.describe()
                     + installedSuffix(), "see " + Remedy.suture(channel, "list", "--installed"));

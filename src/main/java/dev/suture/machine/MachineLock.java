@@ -49,7 +49,14 @@ public final class MachineLock {
      */
     public static Held acquire(Channel channel, String command, Duration lease, LockWait wait,
                                Consumer<TransitionEvent> events) throws IOException {
-        return new MachineLock(channel, ROOT, ThisHost.current(), events).acquire(command, lease, wait);
+        try {
+            return new MachineLock(channel, ROOT, ThisHost.current(), events).acquire(command, lease, wait);
+        } catch (DeadlinePassed e) {
+            // The machine did not finish one look at its lock by the command's deadline (see Deadline.bound).
+            throw new SutureException("'suture " + command + "' stopped at its " + e.timeoutSeconds()
+                    + " s deadline while waiting for " + channel.describe() + " to " + e.call() + " (taking the Suture lock: "
+                    + e.detail() + "); nothing was done", "check that " + channel.describe() + " answers, then retry", 2, e);
+        }
     }
 
     /** The lock while held; closing releases it, only if it is still this holder's. */

@@ -24,16 +24,56 @@ public final class PatchApplier {
     /** Where patch modules are kept on the machine (the edition store). */
     public static final String PATCH_DIR = EditionStore.DIR;
 
-    private final Channel channel;
+    private final Channel raw;
     private final Consumer<TransitionEvent> events;
+    /** The command's deadline; null for an applier that takes each call's from its policy (see within). */
+    private final Deadline deadline;
+    /** The machine, every call ending by the deadline. */
+    private final Channel channel;
+    /** The machine for what follows the deadline: rollback, unload, the state for the report. */
+    private final Channel cleanup;
     private final TransitionWatch watch;
+    private final TransitionWatch cleanupWatch;
     private final EditionStore store;
 
     public PatchApplier(Channel channel, Consumer<TransitionEvent> events) {
-        this.channel = channel;
+        this(channel, events, null);
+    }
+
+    /** An applier for one command: every wait of every call ends by {@code deadline} (and its cleanup). */
+    public PatchApplier(Channel channel, Consumer<TransitionEvent> events, Deadline deadline) {
+        this.raw = channel;
         this.events = events;
-        this.watch = new TransitionWatch(channel, events);
-        this.store = new EditionStore(channel);
+        this.deadline = deadline;
+        if (deadline == null) {
+            this.channel = channel;
+            this.cleanup = channel;
+        } else {
+            BoundedChannel main = (BoundedChannel) deadline.bound(channel);
+            this.channel = main;
+            this.cleanup = main.until(deadline.cleanup());
+        }
+        this.watch = new TransitionWatch(this.channel, events);
+        this.cleanupWatch = new TransitionWatch(cleanup, events);
+        this.store = new EditionStore(this.channel);
+    }
+
+    /** This applier if it has a deadline, else one whose deadline is the policy's timeout from now. */
+    private PatchApplier within(TransitionPolicy policy) {
+        return deadline != null ? this : new PatchApplier(raw, events, Deadline.after(policy.timeout()));
+    }
+
+    /** One step of a command: a deadline that stops it is reported with the step's name and the machine's state. */
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T step(String action, String waitingFor, String patch, String hint, Step<T> body) throws IOException {
+        try {
+            return body.run();
+        } catch (DeadlinePassed e) {
+            throw ExpiryReport.of(action, waitingFor, e, cleanup, patch, hint);
+        }
     }
 
     /** For callers that only want the human-readable account, one line per event. */
@@ -43,8 +83,12 @@ public final class PatchApplier {
 
     /** Refuses, before anything is loaded, a patch built for another kernel or already applied. */
     public RunningKernel preflight(PatchManifest manifest) throws IOException {
-        return preflight(manifest, Optional.empty());
+        return step("the check of " + manifest.name(), PREFLIGHT, manifest.name(), NOTHING_LOADED,
+                () -> preflight(manifest, Optional.empty()));
     }
+
+    private static final String PREFLIGHT = "the checks before loading (kernel identity, run-pre, predicted blockers)";
+    private static final String NOTHING_LOADED = "nothing was loaded; retry with a longer --timeout";
 
     private RunningKernel preflight(PatchManifest manifest, Optional<ModuleIdentity> ours) throws IOException {
         RunningKernel running = RunningKernel.read(channel);
@@ -96,16 +140,41 @@ public final class PatchApplier {
      * this call writes, and the kernel is then asked which build it runs under that name: only this one counts.
      */
     public void apply(Path ko, PatchManifest manifest, TransitionPolicy policy) throws IOException {
-        Optional<ModuleIdentity> ours = ModuleIdentity.of(ko);
-        preflight(manifest, ours);
-        String staged = store.stage(ko, manifest.name());
-        try {
-            insmod(staged, manifest.name(), ours);
-            store.keep(staged, manifest);
-        } finally {
-            store.discard(staged);
+        if (deadline == null) {
+            within(policy).apply(ko, manifest, policy);
+            return;
         }
-        watchLoaded(manifest, policy);
+        String name = manifest.name();
+        String action = "apply of " + name;
+        Optional<ModuleIdentity> ours = ModuleIdentity.of(ko);
+        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(manifest, ours));
+        String staged = step(action, "the module to be copied to " + channel.describe(), name, NOTHING_LOADED,
+                () -> store.stage(ko, name));
+        try {
+            step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
+                    () -> insmod(staged, name, ours));
+            step(action, "the edition store to record it", name, "it is loaded but not recorded: take it back with "
+                    + Remedy.suture(raw, "revert", name), () -> {
+                        store.keep(staged, manifest);
+                        return null;
+                    });
+        } finally {
+            discard(staged);
+        }
+        watchLoaded(manifest, policy, action);
+    }
+
+    /** A load the kernel blocks is not undone by stopping insmod: the kernel may finish it later. */
+    private static final String LOAD_MAY_FINISH = "a load the kernel is still doing may finish later and start the "
+            + "transition unwatched: take it back with %s";
+
+    /** Removes a staged copy; a machine that no longer answers keeps it (a hidden file the next stage ignores). */
+    private void discard(String staged) throws IOException {
+        try {
+            new EditionStore(cleanup).discard(staged);
+        } catch (DeadlinePassed e) {
+            // Reported by the step that failed; a stray staged file is harmless.
+        }
     }
 
     /**
@@ -113,22 +182,32 @@ public final class PatchApplier {
      * cumulative edition again.
      */
     public void applyStored(String name, TransitionPolicy policy) throws IOException {
-        EditionStore.Record record = store.find(name).orElseThrow(() -> new SutureException(
+        if (deadline == null) {
+            within(policy).applyStored(name, policy);
+            return;
+        }
+        String action = "apply of " + name;
+        EditionStore.Record record = step(action, "the edition store to be read", name, NOTHING_LOADED,
+                () -> store.find(name)).orElseThrow(() -> new SutureException(
                 "no edition named " + name + " is stored on " + channel.describe(),
                 "see " + Remedy.suture(channel, "list") + "; apply a built module with " + Remedy.suture(channel, "apply", "PATCH.ko")));
         String path = EditionStore.modulePath(name);
-        Optional<ModuleIdentity> ours = ModuleIdentity.of(channel.readFile(path), channel.describe() + ":" + path);
-        preflight(record.manifest(), ours);
-        store.touch(record.manifest());
-        insmod(path, name, ours);
-        watchLoaded(record.manifest(), policy);
+        Optional<ModuleIdentity> ours = ModuleIdentity.of(step(action, "the stored module to be read", name,
+                NOTHING_LOADED, () -> channel.readFile(path)), channel.describe() + ":" + path);
+        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours));
+        step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
+                () -> {
+                    store.touch(record.manifest());
+                    return insmod(path, name, ours);
+                });
+        watchLoaded(record.manifest(), policy, action);
     }
 
     /**
      * Loads a module file and checks the kernel runs that very build under its name. A refusal names what the
      * kernel runs instead and leaves it alone: a module Suture did not load here is not Suture's to unload.
      */
-    private void insmod(String remote, String name, Optional<ModuleIdentity> ours) throws IOException {
+    private Void insmod(String remote, String name, Optional<ModuleIdentity> ours) throws IOException {
         Channel.CommandResult load = channel.run(INSMOD.formatted(ShellQuote.quote(remote), KernelRefusal.LOG_MARK));
         if (!load.ok()) {
             throw KernelRefusal.explain(channel, name, ours, load.output());
@@ -140,6 +219,7 @@ public final class PatchApplier {
                     + "): another command replaced it; Suture leaves that module alone",
                     "see " + Remedy.suture(channel, "status") + "; run one Suture command at a time on a machine");
         }
+        return null;
     }
 
     /**
@@ -158,41 +238,67 @@ public final class PatchApplier {
             exit $rc
             """;
 
-    private void watchLoaded(PatchManifest manifest, TransitionPolicy policy) throws IOException {
+    private void watchLoaded(PatchManifest manifest, TransitionPolicy policy, String action) throws IOException {
         String name = manifest.name();
         events.accept(new TransitionEvent.Loaded(name, channel.describe()));
         Set<String> functions = functionNames(manifest);
-        TransitionWatch.Outcome outcome = watch.await(name, true, functions, policy.timeout(), policy.signalAfter());
+        String left = "it is loaded and was left as it stood; take it back with " + Remedy.suture(raw, "revert", name);
+        TransitionWatch.Outcome outcome = step(action, "its transition to the new code", name, left,
+                () -> watch.await(name, true, functions, deadline, policy.signalAfter()));
         if (outcome.completed()) {
             if (manifest.cumulative()) {
-                unloadReplaced(name);
+                step(action, "the editions it replaced to be unloaded", name, "run " + Remedy.suture(raw, "revert",
+                        "NAME") + " for each replaced edition still loaded", () -> unloadReplaced(name));
             }
             return;
         }
+        List<Blocker> blockers = holding(name, true, functions, outcome.blockers());
         switch (policy.onTimeout()) {
             case ROLLBACK -> {
-                events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "rolling back"));
-                disable(name);
-                TransitionWatch.Outcome back = watch.await(name, false, functions, policy.timeout(), policy.signalAfter());
+                events.accept(new TransitionEvent.TimedOut(name, blockers, "rolling back"));
+                step(action, "the kernel to take 'echo 0 > " + enabledFile(name) + "' (rolling back)", name,
+                        WRITE_MAY_FINISH + "; then " + Remedy.suture(raw, "revert", name) + " unloads it",
+                        () -> write(cleanup, name, "enabled", "0"));
+                TransitionWatch.Outcome back = step(action, "its rollback to the old code", name, "take it back with "
+                        + Remedy.suture(raw, "revert", name), () -> cleanupWatch.await(name, false, functions,
+                        deadline.cleanup(), policy.signalAfter()));
                 if (back.completed()) {
-                    unload(name);
+                    step(action, "the kernel to unload it (rmmod)", name, UNLOAD_MAY_FINISH.formatted(
+                            Remedy.suture(raw, "revert", name)), () -> unload(cleanup, name));
                 }
-                throw new SutureException("patch " + name + " could not be applied within " + policy.timeout().toSeconds()
+                throw new SutureException("patch " + name + " could not be applied within " + deadline.timeout().toSeconds()
                         + " s and was " + (back.completed() ? "rolled back; the kernel runs the old code exactly as before"
-                        : "left reversing (see suture status)") + "; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                        : "left reversing (see suture status)") + "; blocking: " + TransitionWatch.describe(blockers),
                         "retry when the blocking tasks are idle, with a longer --timeout, or an earlier --signal-after");
             }
             case LEAVE -> {
-                events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "left in transition"));
-                throw new SutureException("patch " + name + " is still in transition after " + policy.timeout().toSeconds()
-                        + " s and was left so; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                events.accept(new TransitionEvent.TimedOut(name, blockers, "left in transition"));
+                throw new SutureException("patch " + name + " is still in transition after " + deadline.timeout().toSeconds()
+                        + " s and was left so; blocking: " + TransitionWatch.describe(blockers),
                         "watch it with " + Remedy.suture(channel, "status") + ", or take it back with " + Remedy.suture(channel, "revert", name));
             }
             case FORCE -> {
-                events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "forcing"));
-                force(name);
-                watch.await(name, true, functions, policy.timeout(), policy.timeout());
+                events.accept(new TransitionEvent.TimedOut(name, blockers, "forcing"));
+                force(name, action);
+                step(action, "its forced transition to the new code", name, "see it finish", () -> cleanupWatch.await(
+                        name, true, functions, deadline.cleanup(), deadline.cleanup().remaining()));
             }
+        }
+    }
+
+    /** A sysfs write the kernel blocks is not undone by stopping the writer: the kernel may do it later. */
+    private static final String WRITE_MAY_FINISH = "the kernel may still do the write when it gets to it";
+    private static final String UNLOAD_MAY_FINISH = "an unload the kernel is still doing may finish later; if the "
+            + "module stays loaded, unload it with %s";
+
+    /** Who holds a transition the deadline ended, read once more for the report (else as last seen). */
+    private List<Blocker> holding(String name, boolean patching, Set<String> functions, List<Blocker> lastSeen)
+            throws IOException {
+        try {
+            List<Blocker> now = cleanupWatch.holding(name, patching, functions);
+            return now.isEmpty() ? lastSeen : now;
+        } catch (DeadlinePassed e) {
+            return lastSeen;
         }
     }
 
@@ -215,12 +321,20 @@ public final class PatchApplier {
 
     /** Disables the patch, waits for every task to be back on the old code, unloads the module. */
     public void revert(String name, TransitionPolicy policy) throws IOException {
-        LivepatchState state = LivepatchState.read(channel);
+        if (deadline == null) {
+            within(policy).revert(name, policy);
+            return;
+        }
+        String action = "revert of " + name;
+        LivepatchState state = step(action, "the livepatch state to be read", name, "nothing was changed",
+                () -> LivepatchState.read(channel));
         Optional<LivepatchState.Patch> patch = state.patch(name);
         if (patch.isEmpty()) {
-            if (channel.run("grep -q '^" + name + " ' /proc/modules").ok()) {
+            if (step(action, "the module list to be read", name, "nothing was changed",
+                    () -> channel.run("grep -q '^" + name + " ' /proc/modules").ok())) {
                 // Its livepatch is gone but the module stayed (e.g. Suture was stopped before unloading it).
-                unload(name);
+                step(action, "the kernel to unload module " + name + " (rmmod)", name,
+                        UNLOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)), () -> unload(channel, name));
                 events.accept(new TransitionEvent.Unloaded(name));
                 return;
             }
@@ -232,35 +346,45 @@ public final class PatchApplier {
         Set<String> functions = TransitionWatch.functionNames(patch.get());
         if (patch.get().enabled()) {
             events.accept(new TransitionEvent.Disabling(name, patch.get().inTransition() ? "reversing its transition" : "revert"));
-            disable(name);
+            step(action, "the kernel to take 'echo 0 > " + enabledFile(name) + "' (disabling it)", name,
+                    WRITE_MAY_FINISH + ": then the patch moves back to the old code unwatched, and "
+                            + Remedy.suture(raw, "revert", name) + " again unloads it", () -> write(channel, name, "enabled", "0"));
         }
-        TransitionWatch.Outcome outcome = watch.await(name, false, functions, policy.timeout(), policy.signalAfter());
+        String left = "it was left moving back; " + Remedy.suture(raw, "revert", name) + " again finishes the revert";
+        TransitionWatch.Outcome outcome = step(action, "its transition back to the old code", name, left,
+                () -> watch.await(name, false, functions, deadline, policy.signalAfter()));
         if (!outcome.completed()) {
+            List<Blocker> blockers = holding(name, false, functions, outcome.blockers());
             switch (policy.onTimeout()) {
                 case ROLLBACK -> {
-                    events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "re-enabling the patch"));
-                    channel.run("echo 1 > " + LivepatchState.ROOT + "/" + name + "/enabled");
-                    watch.await(name, true, functions, policy.timeout(), policy.signalAfter());
-                    throw new SutureException("patch " + name + " could not be reverted within " + policy.timeout().toSeconds()
-                            + " s and stays applied; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                    events.accept(new TransitionEvent.TimedOut(name, blockers, "re-enabling the patch"));
+                    step(action, "the kernel to take 'echo 1 > " + enabledFile(name) + "' (re-enabling it)", name,
+                            WRITE_MAY_FINISH, () -> write(cleanup, name, "enabled", "1"));
+                    TransitionWatch.Outcome back = step(action, "its transition to the new code again", name, left,
+                            () -> cleanupWatch.await(name, true, functions, deadline.cleanup(), policy.signalAfter()));
+                    throw new SutureException("patch " + name + " could not be reverted within " + deadline.timeout().toSeconds()
+                            + " s and " + (back.completed() ? "stays applied" : "is left moving to the new code again (see suture status)")
+                            + "; blocking: " + TransitionWatch.describe(blockers),
                             "retry " + Remedy.suture(channel, "revert", name) + " later or with a longer --timeout");
                 }
                 case LEAVE -> {
-                    events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "left in transition"));
-                    throw new SutureException("patch " + name + " is still moving back after " + policy.timeout().toSeconds()
-                            + " s and was left so; blocking: " + TransitionWatch.describe(outcome.blockers()),
+                    events.accept(new TransitionEvent.TimedOut(name, blockers, "left in transition"));
+                    throw new SutureException("patch " + name + " is still moving back after " + deadline.timeout().toSeconds()
+                            + " s and was left so; blocking: " + TransitionWatch.describe(blockers),
                             "retry " + Remedy.suture(channel, "revert", name) + " later");
                 }
                 case FORCE -> {
-                    events.accept(new TransitionEvent.TimedOut(name, outcome.blockers(), "forcing"));
-                    force(name);
-                    watch.await(name, false, functions, policy.timeout(), policy.timeout());
+                    events.accept(new TransitionEvent.TimedOut(name, blockers, "forcing"));
+                    force(name, action);
+                    step(action, "its forced transition back to the old code", name, left, () -> cleanupWatch.await(
+                            name, false, functions, deadline.cleanup(), deadline.cleanup().remaining()));
                     // A forced patch module must stay loaded: tasks may still run its code.
                     return;
                 }
             }
         }
-        unload(name);
+        step(action, "the kernel to unload module " + name + " (rmmod)", name,
+                UNLOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)), () -> unload(cleanup, name));
         events.accept(new TransitionEvent.Unloaded(name));
     }
 
@@ -268,15 +392,16 @@ public final class PatchApplier {
      * A cumulative edition replaces every patch below it; the kernel frees their livepatches but leaves their
      * modules loaded, and nothing runs their code any more: unload them.
      */
-    private void unloadReplaced(String current) throws IOException {
-        LivepatchState state = LivepatchState.read(channel);
-        for (Edition e : store.list()) {
+    private Void unloadReplaced(String current) throws IOException {
+        LivepatchState state = LivepatchState.read(cleanup);
+        for (Edition e : new EditionStore(cleanup).list()) {
             if (!e.loaded() && !e.name().equals(current) && state.patch(e.name()).isEmpty()
-                    && channel.run("grep -q '^" + e.name() + " ' /proc/modules").ok()) {
-                unload(e.name());
+                    && cleanup.run("grep -q '^" + e.name() + " ' /proc/modules").ok()) {
+                unload(cleanup, e.name());
                 events.accept(new TransitionEvent.Unloaded(e.name()));
             }
         }
+        return null;
     }
 
     private List<Blocker> predictedBlockers(PatchManifest manifest) throws IOException {
@@ -301,22 +426,38 @@ public final class PatchApplier {
         return names;
     }
 
-    private void disable(String name) throws IOException {
-        channel.run("echo 0 > " + LivepatchState.ROOT + "/" + name + "/enabled");
+    private static String enabledFile(String name) {
+        return LivepatchState.ROOT + "/" + name + "/enabled";
     }
 
-    private void force(String name) throws IOException {
+    /**
+     * Writes a livepatch sysfs file. The kernel takes such a write under its livepatch lock, so it can block
+     * while another livepatch operation holds that; the deadline bounds it (cleanup after the deadline).
+     */
+    private static Void write(Channel machine, String name, String file, String value) throws IOException {
+        machine.run("echo " + value + " > " + LivepatchState.ROOT + "/" + name + "/" + file);
+        return null;
+    }
+
+    private void force(String name, String action) throws IOException {
         events.accept(new TransitionEvent.Forced(name));
-        channel.run("echo 1 > " + LivepatchState.ROOT + "/" + name + "/force");
+        step(action, "the kernel to take 'echo 1 > " + LivepatchState.ROOT + "/" + name + "/force'", name,
+                WRITE_MAY_FINISH, () -> write(cleanup, name, "force", "1"));
     }
 
-    private void unload(String name) throws IOException {
-        // The livepatch directory goes away once the kernel has freed the patch; then the module can go.
+    /**
+     * Unloads a module whose livepatch is gone. The kernel frees a disabled patch shortly after its transition,
+     * so rmmod is retried a while; rmmod itself can block (module exit, or the livepatch lock the kernel takes
+     * for every module going away), which the channel's deadline bounds.
+     */
+    private Void unload(Channel machine, String name) throws IOException {
+        String said = "";
         for (int i = 0; i < 50; i++) {
-            Channel.CommandResult rm = channel.run("rmmod " + ShellQuote.quote(name) + " 2>&1");
+            Channel.CommandResult rm = machine.run("rmmod " + ShellQuote.quote(name) + " 2>&1");
             if (rm.ok()) {
-                return;
+                return null;
             }
+            said = rm.output().strip();
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
@@ -324,6 +465,7 @@ public final class PatchApplier {
                 throw new SutureException("interrupted", null, e);
             }
         }
-        throw new SutureException("module " + name + " could not be unloaded", "check 'lsmod' on the machine");
+        throw new SutureException("module " + name + " could not be unloaded" + (said.isEmpty() ? "" : ": " + said),
+                "check 'lsmod' on the machine");
     }
 }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * Watches one livepatch transition through {@code /sys/kernel/livepatch/NAME/transition} and every task's
  * {@code patch_state}: reports progress, names each task still on the other code with the replaced function on
- * its kernel stack, nudges user tasks when the policy says so, and gives up at the deadline.
+ * its kernel stack, nudges user tasks when the policy says so, and gives up at the command's deadline.
  */
 final class TransitionWatch {
     private static final Duration POLL = Duration.ofMillis(250);
@@ -39,11 +39,14 @@ final class TransitionWatch {
     }
 
     /**
-     * Waits for the transition of {@code patch} towards {@code patching} (true: new code) to end.
+     * Waits for the transition of {@code patch} towards {@code patching} (true: new code) to end, at most until
+     * {@code deadline}. A look at the machine the deadline stops ends the watch as not completed, with the
+     * blockers last seen; the caller's policy decides what follows. A machine that stopped answering is reported
+     * as such ({@link DeadlinePassed}).
      *
      * @param functions the names of the replaced functions, as they appear on kernel stacks
      */
-    Outcome await(String patch, boolean patching, Set<String> functions, Duration timeout, Duration signalAfter)
+    Outcome await(String patch, boolean patching, Set<String> functions, Deadline deadline, Duration signalAfter)
             throws IOException {
         long start = System.nanoTime();
         String target = patching ? "1" : "0";
@@ -53,40 +56,60 @@ final class TransitionWatch {
         List<Blocker> blockers = List.of();
         while (true) {
             double elapsed = (System.nanoTime() - start) / 1e9;
-            Snapshot snap = snapshot(patch);
-            if (!snap.inTransition()) {
-                events.accept(new TransitionEvent.Completed(patch, patching, elapsed));
-                return new Outcome(true, List.of(), elapsed);
-            }
-            List<String> pending = snap.states().entrySet().stream()
-                    .filter(e -> !e.getValue().equals(target)).map(Map.Entry::getKey).toList();
-            int switched = snap.states().size() - pending.size();
-            // Short-lived tasks (this watch's own shell among them) come and go; what matters is who is left.
-            if (pending.size() != lastPending) {
-                events.accept(new TransitionEvent.Progress(patch, switched, snap.states().size(), elapsed));
-                lastPending = pending.size();
-            }
-            boolean reportDue = elapsed >= FIRST_BLOCKER_REPORT.toMillis() / 1000.0
-                    && (lastBlockerReport < 0 || elapsed - lastBlockerReport >= BLOCKER_REPORT_EVERY.toSeconds());
-            boolean nudgeDue = elapsed >= signalAfter.toMillis() / 1000.0
-                    && (lastNudge < 0 || elapsed - lastNudge >= BLOCKER_REPORT_EVERY.toSeconds());
-            boolean deadline = elapsed >= timeout.toMillis() / 1000.0;
-            if ((reportDue || nudgeDue || deadline) && !pending.isEmpty()) {
-                blockers = blockers(pending, patch, functions);
-                if (reportDue) {
-                    events.accept(new TransitionEvent.Blocked(patch, blockers, elapsed));
-                    lastBlockerReport = elapsed;
-                }
-            }
-            if (deadline) {
+            if (deadline.passed()) {
                 return new Outcome(false, blockers, elapsed);
             }
-            if (nudgeDue && !blockers.isEmpty()) {
-                nudge(patch, blockers);
-                lastNudge = elapsed;
+            try {
+                Snapshot snap = snapshot(patch);
+                if (!snap.inTransition()) {
+                    events.accept(new TransitionEvent.Completed(patch, patching, elapsed));
+                    return new Outcome(true, List.of(), elapsed);
+                }
+                List<String> pending = snap.states().entrySet().stream()
+                        .filter(e -> !e.getValue().equals(target)).map(Map.Entry::getKey).toList();
+                int switched = snap.states().size() - pending.size();
+                // Short-lived tasks (this watch's own shell among them) come and go; what matters is who is left.
+                if (pending.size() != lastPending) {
+                    events.accept(new TransitionEvent.Progress(patch, switched, snap.states().size(), elapsed));
+                    lastPending = pending.size();
+                }
+                boolean reportDue = elapsed >= FIRST_BLOCKER_REPORT.toMillis() / 1000.0
+                        && (lastBlockerReport < 0 || elapsed - lastBlockerReport >= BLOCKER_REPORT_EVERY.toSeconds());
+                boolean nudgeDue = elapsed >= signalAfter.toMillis() / 1000.0
+                        && (lastNudge < 0 || elapsed - lastNudge >= BLOCKER_REPORT_EVERY.toSeconds());
+                if ((reportDue || nudgeDue) && !pending.isEmpty()) {
+                    blockers = blockers(pending, patch, functions);
+                    if (reportDue) {
+                        events.accept(new TransitionEvent.Blocked(patch, blockers, elapsed));
+                        lastBlockerReport = elapsed;
+                    }
+                }
+                if (nudgeDue && !blockers.isEmpty()) {
+                    nudge(patch, blockers);
+                    lastNudge = elapsed;
+                }
+            } catch (DeadlinePassed e) {
+                if (e.silent()) {
+                    throw e;
+                }
+                return new Outcome(false, blockers, (System.nanoTime() - start) / 1e9);
             }
-            sleep();
+            sleep(deadline);
         }
+    }
+
+    /**
+     * The tasks that hold a transition towards {@code patching} right now (none when it is not in transition):
+     * read once more after a watch ended at its deadline, for the report.
+     */
+    List<Blocker> holding(String patch, boolean patching, Set<String> functions) throws IOException {
+        Snapshot snap = snapshot(patch);
+        if (!snap.inTransition()) {
+            return List.of();
+        }
+        String target = patching ? "1" : "0";
+        return blockers(snap.states().entrySet().stream().filter(e -> !e.getValue().equals(target))
+                .map(Map.Entry::getKey).toList(), patch, functions);
     }
 
     /** The tasks that have not switched yet in a running transition, with what holds them (for status). */
@@ -213,9 +236,10 @@ final class TransitionWatch {
         return blockers.stream().map(Blocker::describe).collect(Collectors.joining("; "));
     }
 
-    private static void sleep() {
+    private static void sleep(Deadline deadline) {
+        Duration left = deadline.remaining();
         try {
-            Thread.sleep(POLL);
+            Thread.sleep(left.compareTo(POLL) < 0 ? left : POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dev.suture.SutureException("interrupted while watching the transition", null, e);
