@@ -148,6 +148,12 @@ public final class PatchApplier {
         String action = "apply of " + name;
         Optional<ModuleIdentity> ours = ModuleIdentity.of(ko);
         step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(manifest, ours));
+        // A machine that loads only signed modules refuses an unsigned or untrusted one here, with the way out,
+        // rather than at insmod with the kernel's bare "Key was rejected by service".
+        step(action, "the machine's module signature policy to be read", name, NOTHING_LOADED, () -> {
+            SignaturePolicy.read(channel).check(channel, ko, name);
+            return null;
+        });
         String staged = step(action, "the module to be copied to " + channel.describe(), name, NOTHING_LOADED,
                 () -> store.stage(ko, name));
         try {
