@@ -25,10 +25,11 @@ final class VmListCommand implements Callable<Integer> {
             System.out.println("no VM is running");
             return 0;
         }
-        System.out.printf("%-16s %-24s %-8s %-5s %s%n", "NAME", "KERNEL", "PID", "ACCEL", "STARTED");
+        System.out.printf("%-16s %-24s %-8s %-5s %-30s %s%n", "NAME", "KERNEL", "PID", "ACCEL", "STARTED", "SSH");
         for (VmState s : states) {
-            System.out.printf("%-16s %-24s %-8d %-5s %s%n", s.name(), s.release(), s.pid(),
-                    s.accelerator().name().toLowerCase(java.util.Locale.ROOT), s.startedAt());
+            System.out.printf("%-16s %-24s %-8d %-5s %-30s %s%n", s.name(), s.release(), s.pid(),
+                    s.accelerator().name().toLowerCase(java.util.Locale.ROOT), s.startedAt(),
+                    s.sshPort() == null ? "-" : s.sshTarget());
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.suture.cli;
 
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
+import dev.suture.vm.SshServer;
 import dev.suture.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,19 @@ final class VmOptions {
     @Option(names = "--append", paramLabel = "ARGS", description = "Extra kernel command-line arguments.")
     String append = "";
 
+    @Option(names = "--ssh", description = {"Run an SSH server (dropbear) in the VM, forwarded from a free port on 127.0.0.1;",
+            "'vm list' shows its --target ssh:root@127.0.0.1:PORT. Keys: --ssh-key, or your ~/.ssh/id_*.pub."})
+    boolean ssh;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE.pub",
+            description = "A public key that may log in to the VM's SSH server (implies --ssh). Repeatable.")
+    List<java.nio.file.Path> sshKeys = new ArrayList<>();
+
     VmSpec spec(String name) {
+        // The keys are read before the kernel is resolved: a missing key is reported before any download.
+        SshServer server = ssh || !sshKeys.isEmpty() ? SshServer.authorizing(sshKeys) : null;
         CachedKernel cached = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         return new VmSpec(name, cached, cpus, memoryMb, files.stream().map(VmSpec.GuestFile::parse).toList(),
-                modules, includeModules, append);
+                modules, includeModules, append, server);
     }
 }

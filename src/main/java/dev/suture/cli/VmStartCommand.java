@@ -31,6 +31,10 @@ final class VmStartCommand implements Callable<Integer> {
         } else {
             System.out.printf("VM '%s' is running %s (pid %d); run commands with: suture vm exec --name %s -- CMD%n",
                     vm.state().name(), vm.state().release(), vm.state().pid(), vm.state().name());
+            if (vm.state().sshPort() != null) {
+                System.out.printf("its SSH server: --target %s --known-hosts %s%n", vm.state().sshTarget(),
+                        vm.home().knownHosts());
+            }
         }
         return 0;
     }

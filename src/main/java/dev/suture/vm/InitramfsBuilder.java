@@ -33,6 +33,11 @@ final class InitramfsBuilder {
 
     /** As {@link #build(VmSpec, OutputStream)}, with the guest's persisted /var/lib/suture (a tar) to restore at boot. */
     public static void build(VmSpec spec, Path persistedState, OutputStream target) throws IOException {
+        build(spec, persistedState, null, target);
+    }
+
+    /** As above, with the VM's SSH host key when {@code spec.ssh()} asks for an SSH server. */
+    static void build(VmSpec spec, Path persistedState, Path sshHostKey, OutputStream target) throws IOException {
         String release = spec.kernel().info().release();
         String modRoot = "lib/modules/" + release + "/";
         ModuleIndex index = ModuleIndex.load(spec.kernel().modulesDir());
@@ -41,7 +46,11 @@ final class InitramfsBuilder {
         Set<String> shipped = new LinkedHashSet<>();
         List<String> extraDepLines = new ArrayList<>();
         List<Path> externals = new ArrayList<>();
-        for (String module : spec.modules()) {
+        List<String> bootModules = new ArrayList<>(spec.modules());
+        if (spec.ssh() != null) {
+            bootModules.addAll(0, GuestSsh.MODULES);
+        }
+        for (String module : bootModules) {
             if (isModuleFile(module)) {
                 Path ko = Path.of(module);
                 String guestPath = EXTRA_DIR + "/" + ko.getFileName();
@@ -73,8 +82,12 @@ final class InitramfsBuilder {
             }
             cpio.file("init", resource("init.sh"), 0755);
             cpio.file("etc/suture/agent.sh", resource("agent.sh"), 0644);
-            cpio.file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n".getBytes(StandardCharsets.US_ASCII), 0644);
-            cpio.file("etc/group", "root:x:0:\n".getBytes(StandardCharsets.US_ASCII), 0644);
+            cpio.file("etc/passwd", (spec.ssh() == null ? "root:x:0:0:root:/root:/bin/sh\n" : GuestSsh.passwd())
+                    .getBytes(StandardCharsets.US_ASCII), 0644);
+            cpio.file("etc/group", (spec.ssh() == null ? "root:x:0:\n" : GuestSsh.group()).getBytes(StandardCharsets.US_ASCII), 0644);
+            if (spec.ssh() != null) {
+                GuestSsh.addTo(cpio, spec.ssh(), sshHostKey);
+            }
             cpio.file("etc/suture/modules", lines(loadOrder), 0644);
 
             Path modulesDir = spec.kernel().modulesDir();

@@ -85,6 +85,14 @@ final class Qemu {
 
     /** The QEMU command line: no devices but two serial ports (console log file, agent socket). */
     static List<String> commandLine(VmSpec spec, VmHome home, Accelerator accel, boolean daemonize) {
+        return commandLine(spec, home, accel, daemonize, 0);
+    }
+
+    /**
+     * With {@code sshPort} > 0, one network card on QEMU's user network: restricted (the guest reaches nothing
+     * outside) with a single forward, from 127.0.0.1:sshPort on this host to the guest's port 22.
+     */
+    static List<String> commandLine(VmSpec spec, VmHome home, Accelerator accel, boolean daemonize, int sshPort) {
         List<String> argv = new ArrayList<>(List.of(
                 binary().toString(),
                 "-name", "suture-" + spec.name(),
@@ -102,6 +110,10 @@ final class Qemu {
                 "-chardev", "socket,id=agent,path=" + home.agentSocket() + ",server=on,wait=off",
                 "-serial", "chardev:agent",
                 "-pidfile", home.pidFile().toString()));
+        if (sshPort > 0) {
+            argv.addAll(List.of("-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                    "-device", "virtio-net-pci,netdev=net0"));
+        }
         if (daemonize) {
             argv.add("-daemonize");
         }

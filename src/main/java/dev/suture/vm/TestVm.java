@@ -53,7 +53,8 @@ public final class TestVm implements AutoCloseable {
                               PrintStream progress) throws IOException {
         // A new VM starts clean: nothing kept from an earlier one of the same name.
         Files.deleteIfExists(VmHome.of(spec.name()).persistedState());
-        return start(spec, background, ephemeral, bootTimeout, progress);
+        Files.deleteIfExists(VmHome.of(spec.name()).sshHostKey());
+        return start(spec, background, ephemeral, bootTimeout, progress, 0);
     }
 
     /**
@@ -71,11 +72,13 @@ public final class TestVm implements AutoCloseable {
         VmSpec spec = state.recipe().spec(state.name(),
                 dev.suture.kernel.KernelCache.defaultCache().require(dev.suture.kernel.debian.KernelRelease.parse(state.release())));
         progress.printf("rebooting VM '%s'%n", state.name());
-        return start(spec, state.background(), state.ephemeral(), bootTimeout, progress);
+        // The same SSH host key, and the same port if it is still free: known_hosts and scripts keep working.
+        return start(spec, state.background(), state.ephemeral(), bootTimeout, progress,
+                state.sshPort() == null ? 0 : state.sshPort());
     }
 
     private static TestVm start(VmSpec spec, boolean background, boolean ephemeral, Duration bootTimeout,
-                                PrintStream progress) throws IOException {
+                                PrintStream progress, int preferredSshPort) throws IOException {
         VmHome home = VmHome.of(spec.name());
         Optional<TestVm> existing = find(spec.name());
         if (existing.isPresent()) {
@@ -84,8 +87,15 @@ public final class TestVm implements AutoCloseable {
         }
         FileTrees.delete(home.dir());
         Files.createDirectories(home.dir());
+        Integer sshPort = null;
+        String sshHostKey = null;
         try (var out = Files.newOutputStream(home.initramfs())) {
-            InitramfsBuilder.build(spec, home.persistedState(), out);
+            if (spec.ssh() != null) {
+                sshHostKey = Files.isRegularFile(home.sshHostKey()) ? GuestSsh.publicKey(home.sshHostKey())
+                        : GuestSsh.generateHostKey(home.sshHostKey());
+                sshPort = GuestSsh.freePort(preferredSshPort);
+            }
+            InitramfsBuilder.build(spec, home.persistedState(), home.sshHostKey(), out);
         } catch (RuntimeException | IOException e) {
             FileTrees.delete(home.dir());
             throw e;
@@ -96,13 +106,13 @@ public final class TestVm implements AutoCloseable {
         long started = System.nanoTime();
         long pid;
         try {
-            pid = launch(spec, home, accel, background);
+            pid = launch(spec, home, accel, background, sshPort == null ? 0 : sshPort);
         } catch (RuntimeException | IOException e) {
             FileTrees.delete(home.dir());
             throw e;
         }
         VmState provisional = new VmState(spec.name(), spec.kernel().info().release(), pid, accel, Instant.now(),
-                0, 0, ephemeral, background, VmState.Recipe.of(spec));
+                0, 0, ephemeral, background, VmState.Recipe.of(spec), sshPort, sshHostKey);
         TestVm vm = new TestVm(home, provisional);
         Json.writeAtomically(home.stateFile(), provisional);
         try {
@@ -113,10 +123,14 @@ public final class TestVm implements AutoCloseable {
                         + "\n" + String.join("\n", bootProblems.getFirst().context()),
                         "this kernel does not boot cleanly in the test VM; try another release", 125, null);
             }
+            if (sshPort != null) {
+                Files.writeString(home.knownHosts(), provisional.knownHostsLine() + "\n");
+                awaitSsh(vm, sshPort, Duration.ofSeconds(Math.max(30, bootTimeout.toSeconds() / 3)));
+            }
             long taint = vm.readTaint();
             double seconds = (System.nanoTime() - started) / 1e9;
             VmState ready = new VmState(spec.name(), provisional.release(), pid, accel, provisional.startedAt(),
-                    seconds, taint, ephemeral, background, provisional.recipe());
+                    seconds, taint, ephemeral, background, provisional.recipe(), sshPort, sshHostKey);
             Json.writeAtomically(home.stateFile(), ready);
             progress.printf("VM '%s' ready in %.1f s%n", spec.name(), seconds);
             return new TestVm(home, ready);
@@ -222,6 +236,7 @@ public final class TestVm implements AutoCloseable {
         try {
             Files.deleteIfExists(home.stateFile());
             Files.deleteIfExists(home.persistedState());
+            Files.deleteIfExists(home.sshHostKey());
             if (state.ephemeral()) {
                 FileTrees.delete(home.dir());
             }
@@ -254,9 +269,9 @@ public final class TestVm implements AutoCloseable {
         stop();
     }
 
-    private static long launch(VmSpec spec, VmHome home, Qemu.Accelerator accel, boolean background)
+    private static long launch(VmSpec spec, VmHome home, Qemu.Accelerator accel, boolean background, int sshPort)
             throws IOException {
-        List<String> argv = Qemu.commandLine(spec, home, accel, background);
+        List<String> argv = Qemu.commandLine(spec, home, accel, background, sshPort);
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(home.qemuLog().toFile())
@@ -298,6 +313,31 @@ public final class TestVm implements AutoCloseable {
         throw new SutureException("the VM did not become ready within " + timeout.toSeconds() + " s; last console lines:\n"
                 + consoleTail(REPORT_LINES),
                 "raise --boot-timeout, or check that the kernel boots (see the console lines)", 124, null);
+    }
+
+    /**
+     * Waits for the guest's SSH server to greet through the forward. QEMU accepts a connection on the host side at
+     * once, so only the server's banner ({@code SSH-2.0-...}) shows that it listens.
+     */
+    private static void awaitSsh(TestVm vm, int port, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+                socket.setSoTimeout(3000);
+                byte[] banner = socket.getInputStream().readNBytes(4);
+                if (new String(banner, StandardCharsets.US_ASCII).equals("SSH-")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet (or QEMU closed the forwarded connection): try again.
+            }
+            sleep(Duration.ofMillis(300));
+        }
+        String log = vm.channel().run("cat /tmp/dropbear.log 2>&1; ip addr 2>&1 | grep -e eth0 -e inet", Duration.ofSeconds(20)).output();
+        throw new SutureException("the VM's SSH server did not answer on 127.0.0.1:" + port + " within "
+                + timeout.toSeconds() + " s; in the VM: " + log.strip().replaceAll("\\s*\\R\\s*", "; "),
+                "check that dropbear-bin is installed on this host (bin/setup) and the kernel has virtio_net", 125, null);
     }
 
     private long consoleSize() throws IOException {

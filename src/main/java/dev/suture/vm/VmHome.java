@@ -88,6 +88,16 @@ public record VmHome(String name, Path dir) {
         return dir.resolveSibling(name + ".state.tar");
     }
 
+    /** The VM's SSH host key (dropbear's format), kept across a reboot like {@link #persistedState()}. */
+    public Path sshHostKey() {
+        return dir.resolveSibling(name + ".ssh_host_key");
+    }
+
+    /** A known_hosts file with the VM's SSH host key, for {@code --known-hosts}. */
+    public Path knownHosts() {
+        return dir.resolve("known_hosts");
+    }
+
     public Path stateFile() {
         return dir.resolve("vm.json");
     }

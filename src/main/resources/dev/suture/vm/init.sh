@@ -35,6 +35,18 @@ if [ -x /var/lib/suture/bin/load-editions ]; then
   /var/lib/suture/bin/load-editions > /dev/console 2>&1
 fi
 
+# An SSH server when asked (vm start --ssh): QEMU's user network, reached only through its forward from 127.0.0.1
+# on the host; dropbear with the host key and authorized keys the host put here; no password logins (-s).
+if [ -f /etc/suture/ssh ]; then
+  ip link set lo up
+  ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
+  mkdir -p /var/log /var/run
+  # dropbear reads a user's authorized_keys as that user: the non-root login owns its home.
+  chmod 700 /root/.ssh /home/suture/.ssh && chown -R 1000:1000 /home/suture
+  /usr/sbin/dropbear -r /etc/dropbear/host_key -p 22 -s -P /run/dropbear.pid -E > /tmp/dropbear.log 2>&1 ||
+    echo "suture-init: dropbear did not start (see /tmp/dropbear.log)" > /dev/console
+fi
+
 # Stay up for ever: if the agent dies, start it again; PID 1 must never exit.
 while true; do
   sh /etc/suture/agent.sh

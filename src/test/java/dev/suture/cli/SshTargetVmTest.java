@@ -1,0 +1,173 @@
+package dev.suture.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.Kernels;
+import dev.suture.patch.module.PatchBuild;
+import dev.suture.patch.source.FixSource;
+import dev.suture.vm.SshServer;
+import dev.suture.vm.TestVm;
+import dev.suture.vm.VmSpec;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands over SSH, against a booted VM's own SSH server (dropbear from Debian's package, forwarded from
+ * 127.0.0.1): a host key that is unknown or changed is refused before anything runs there; with the VM's key
+ * trusted, apply, status, list, switch and revert act on the guest's kernel exactly as through the VM agent; a
+ * non-root login without sudo is refused with the fix. The guest is observed through the agent, not through SSH.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SshTargetVmTest {
+    private static TestVm vm;
+    private static Path work;
+    private static Path identity;
+    private static Path trusted;
+    private static Path cmdlineKo;
+    private static Path cumulativeKo;
+    private static String target;
+
+    @BeforeAll
+    static void boot(@TempDir Path dir) throws Exception {
+        work = dir;
+        CachedKernel kernel = Kernels.resolve(null, System.err);
+        Path repo = Path.of(System.getProperty("suture.repo", "."));
+        cmdlineKo = dir.resolve("suture_cmdline.ko");
+        new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/cmdline/cmdline.c")), cmdlineKo, false).orThrow();
+        cumulativeKo = dir.resolve("suture_cumulative.ko");
+        new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/editions/cumulative.c")), cumulativeKo, true).orThrow();
+
+        KeyPair key = KeyUtils.generateKeyPair("ssh-ed25519", 256);
+        identity = dir.resolve("id_test");
+        try (OutputStream out = Files.newOutputStream(identity)) {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "suture-test", null, out);
+        }
+        vm = TestVm.boot(VmSpec.of("itest-ssh", kernel).withSsh(new SshServer(List.of(PublicKeyEntry.toString(key.getPublic())))),
+                false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
+        assertThat(vm.state().sshPort()).isNotNull();
+        target = vm.state().sshTarget();
+        trusted = vm.home().knownHosts();
+        assertThat(Files.readString(trusted)).isEqualTo(vm.state().knownHostsLine() + "\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        MachineOption.closeAll();
+        if (vm != null) {
+            vm.stop();
+        }
+    }
+
+    private static CliRun suture(Path knownHosts, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--target", target, "--identity", identity.toString(), "--known-hosts", knownHosts.toString()));
+        CliRun run = CliRun.of(all.toArray(String[]::new));
+        MachineOption.closeAll();
+        return run;
+    }
+
+    /** What an apply leaves, even a refused one: the lock (the agent keeps its own files beside it) and the store. */
+    private static final String UNTOUCHED = "[ -e /run/suture/lock ] || [ -e /var/lib/suture ] && echo touched || echo untouched";
+
+    private static String guest(String command) throws Exception {
+        return vm.channel().run(command).output();
+    }
+
+    @Test
+    @Order(1)
+    void anUnknownHostKeyIsRefusedBeforeAnythingRuns() throws Exception {
+        Path empty = Files.writeString(work.resolve("empty_known_hosts"), "");
+        CliRun run = suture(empty, "apply", cmdlineKo.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        String fingerprint = fingerprint();
+        assertThat(run.err()).startsWith("suture: " + target + ": the host key is not known: ssh-ed25519 " + fingerprint)
+                .contains("--accept-new-host-key").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(guest(UNTOUCHED)).as("no lock: nothing ran").isEqualTo("untouched\n");
+        assertThat(guest("grep -c 'auth succeeded' /tmp/dropbear.log || true").strip()).as("no login at all").isEqualTo("0");
+        assertThat(Files.readString(empty)).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aChangedHostKeyIsRefusedEvenWithAcceptNewHostKey() throws Exception {
+        KeyPair other = KeyUtils.generateKeyPair("ssh-ed25519", 256);
+        Path changed = Files.writeString(work.resolve("changed_known_hosts"),
+                "[127.0.0.1]:" + vm.state().sshPort() + " " + PublicKeyEntry.toString(other.getPublic()) + "\n");
+        CliRun run = suture(changed, "apply", "--accept-new-host-key", cmdlineKo.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(target + ": the host key has CHANGED").contains(fingerprint())
+                .contains(changed + ":1").contains("ssh-keygen -R").doesNotContain("\tat ");
+        assertThat(guest(UNTOUCHED)).isEqualTo("untouched\n");
+        assertThat(guest("grep -c 'auth succeeded' /tmp/dropbear.log || true").strip()).isEqualTo("0");
+    }
+
+    @Test
+    @Order(3)
+    void applyStatusListSwitchAndRevertOverSsh() throws Exception {
+        String cmdline = guest("cat /proc/cmdline").strip();
+
+        CliRun apply = suture(trusted, "apply", cmdlineKo.toString());
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        assertThat(apply.out()).contains("suture_cmdline");
+        assertThat(guest("cat /proc/cmdline")).contains("suture.patched=");
+        assertThat(guest("cat /sys/kernel/livepatch/suture_cmdline/enabled").strip()).isEqualTo("1");
+
+        CliRun status = suture(trusted, "status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith(target + " runs ").contains("suture_cmdline: enabled")
+                .contains("cmdline_proc_show");
+
+        CliRun list = suture(trusted, "list", "--json");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("\"suture_cmdline\"");
+
+        CliRun switched = suture(trusted, "switch", cumulativeKo.toString());
+        assertThat(switched.exitCode()).as(switched.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).isEqualTo(cmdline + " edition-c\n");
+        assertThat(guest("grep -c suture_cmdline /proc/modules || true").strip()).as("the replaced edition is unloaded").isEqualTo("0");
+
+        CliRun revert = suture(trusted, "revert", "--all");
+        assertThat(revert.exitCode()).as(revert.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).isEqualTo(cmdline + "\n");
+        assertThat(guest("ls /sys/kernel/livepatch")).isEmpty();
+        assertThat(guest("[ -e /run/suture/lock ] && echo held || echo free")).as("every lock released").isEqualTo("free\n");
+        assertThat(vm.problemsSince(new TestVm.Snapshot(0, vm.state().taintAtBoot()))).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aNonRootLoginWithoutSudoIsRefusedWithTheFix() throws Exception {
+        String nonRoot = "ssh:" + SshServer.USER + "@127.0.0.1:" + vm.state().sshPort();
+        CliRun run = CliRun.of("status", "--target", nonRoot, "--identity", identity.toString(), "--known-hosts", trusted.toString());
+        MachineOption.closeAll();
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(nonRoot + ": suture is not root (uid 1000) and 'sudo -n' does not work for it there")
+                .contains("--target ssh:root@127.0.0.1:" + vm.state().sshPort()).contains("NOPASSWD");
+    }
+
+    @Test
+    @Order(5)
+    void vmListNamesTheSshTarget() {
+        CliRun run = CliRun.of("vm", "list");
+        assertThat(run.out()).containsPattern("itest-ssh .* " + java.util.regex.Pattern.quote(target));
+    }
+
+    private static String fingerprint() throws Exception {
+        var entry = PublicKeyEntry.parsePublicKeyEntry(vm.state().sshHostKey());
+        return KeyUtils.getFingerPrint(entry.resolvePublicKey(null, null, null));
+    }
+}
