@@ -95,7 +95,8 @@ public final class AgentChannel implements Channel {
              FileLock ignored = lockChannel.lock();
              SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            writeFully(ch, (token + " " + request + "\n").getBytes(StandardCharsets.US_ASCII));
+            // The empty line ends whatever half a request a host that died left; the final "." marks this one whole.
+            writeFully(ch, ("\n" + token + " " + request + " .\n").getBytes(StandardCharsets.US_ASCII));
             if (payload != null) {
                 writeFully(ch, payload);
             }

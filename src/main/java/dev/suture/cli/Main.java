@@ -57,6 +57,9 @@ public final class Main implements Runnable {
                 parsed = parsed.subcommand();
             }
             return internalError(e, parsed != null ? parsed.commandSpec().commandLine() : cli, args, crashes);
+        } finally {
+            // A command's connections to machines (SSH) end with the command, also when commands share a JVM.
+            MachineOption.closeAll();
         }
     }
 

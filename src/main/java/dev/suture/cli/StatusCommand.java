@@ -2,6 +2,7 @@ package dev.suture.cli;
 
 import dev.suture.Json;
 import dev.suture.channel.Channel;
+import dev.suture.machine.DeadlineWatcher;
 import dev.suture.machine.LivepatchState;
 import dev.suture.machine.PatchApplier;
 import dev.suture.machine.Remedy;
@@ -24,7 +25,8 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The JSON form: the kernel, its livepatch state, and the tasks transitions still wait for. */
     record Status(String target, RunningKernel kernel, LivepatchState livepatch,
-                  java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waitingFor) {
+                  java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waitingFor,
+                  java.util.List<String> deadlineWatcher) {
     }
 
     @Override
@@ -38,7 +40,8 @@ final class StatusCommand implements Callable<Integer> {
                 waiting.put(p.name(), applier.pending(p));
             }
         }
-        Status status = new Status(channel.describe(), RunningKernel.read(channel), state, waiting);
+        Status status = new Status(channel.describe(), RunningKernel.read(channel), state, waiting,
+                DeadlineWatcher.notes(channel));
         if (json) {
             System.out.println(Json.write(status));
             return 0;
@@ -52,6 +55,8 @@ final class StatusCommand implements Callable<Integer> {
         if (status.livepatch().patches().isEmpty()) {
             System.out.println("no livepatch applied");
         }
+        // What the machine did on its own at a deadline, when the command that applied a patch was gone.
+        status.deadlineWatcher().forEach(note -> System.out.println("deadline watcher: " + note));
         for (LivepatchState.Patch p : status.livepatch().patches()) {
             System.out.printf("%s: %s%s%n", p.name(), p.enabled() ? "enabled" : "disabled",
                     p.inTransition() ? ", in transition " + (p.enabled() ? "to the new code" : "back to the old code") : "");

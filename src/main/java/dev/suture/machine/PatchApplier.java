@@ -8,6 +8,7 @@ import dev.suture.manifest.PatchManifest;
 import dev.suture.machine.TransitionEvent.Blocker;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -156,18 +157,50 @@ public final class PatchApplier {
         });
         String staged = step(action, "the module to be copied to " + channel.describe(), name, NOTHING_LOADED,
                 () -> store.stage(ko, name));
+        Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
         try {
-            step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
-                    () -> insmod(staged, name, ours));
-            step(action, "the edition store to record it", name, "it is loaded but not recorded: take it back with "
-                    + Remedy.suture(raw, "revert", name), () -> {
-                        store.keep(staged, manifest);
-                        return null;
-                    });
+            try {
+                step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
+                        () -> insmod(staged, name, ours));
+                step(action, "the edition store to record it", name, "it is loaded but not recorded: take it back with "
+                        + Remedy.suture(raw, "revert", name), () -> {
+                            store.keep(staged, manifest);
+                            return null;
+                        });
+            } finally {
+                discard(staged);
+            }
+            watchLoaded(manifest, policy, action);
         } finally {
-            discard(staged);
+            cancel(watcher);
         }
-        watchLoaded(manifest, policy, action);
+    }
+
+    /**
+     * With the rollback policy, the deadline also holds on the machine: a watcher there takes the transition back
+     * if this command is gone by then (its process killed, its connection dropped). It acts only after the grace
+     * this command has for its own rollback, so while this command lives, it decides.
+     */
+    private Optional<DeadlineWatcher.Watch> keepDeadlineOnMachine(String action, String name, TransitionPolicy policy)
+            throws IOException {
+        if (policy.onTimeout() != TransitionPolicy.OnTimeout.ROLLBACK) {
+            return Optional.empty();
+        }
+        Duration after = deadline.remaining().plus(Deadline.GRACE).plusSeconds(5);
+        // Started within the cleanup grace: a command whose preflight used up its time still gets its watcher.
+        return Optional.of(step(action, "the deadline watcher to start on " + channel.describe(), name, NOTHING_LOADED,
+                () -> DeadlineWatcher.start(cleanup, name, after)));
+    }
+
+    /** A machine that no longer answers keeps its watcher: that is what it is there for. */
+    private void cancel(Optional<DeadlineWatcher.Watch> watcher) {
+        if (watcher.isPresent()) {
+            try {
+                DeadlineWatcher.cancel(cleanup, watcher.get());
+            } catch (IOException | RuntimeException e) {
+                // The watcher acts at the deadline only on a patch still in transition; nothing more to do here.
+            }
+        }
     }
 
     /** A load the kernel blocks is not undone by stopping insmod: the kernel may finish it later. */
@@ -201,12 +234,17 @@ public final class PatchApplier {
         Optional<ModuleIdentity> ours = ModuleIdentity.of(step(action, "the stored module to be read", name,
                 NOTHING_LOADED, () -> channel.readFile(path)), channel.describe() + ":" + path);
         step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours));
-        step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
-                () -> {
-                    store.touch(record.manifest());
-                    return insmod(path, name, ours);
-                });
-        watchLoaded(record.manifest(), policy, action);
+        Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
+        try {
+            step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
+                    () -> {
+                        store.touch(record.manifest());
+                        return insmod(path, name, ours);
+                    });
+            watchLoaded(record.manifest(), policy, action);
+        } finally {
+            cancel(watcher);
+        }
     }
 
     /**
@@ -332,6 +370,11 @@ public final class PatchApplier {
             return;
         }
         String action = "revert of " + name;
+        // This command decides now: a deadline watcher left by an apply that lost its machine stands down.
+        step(action, "the deadline watcher to stand down", name, "nothing was changed", () -> {
+            DeadlineWatcher.takeOver(channel, name);
+            return null;
+        });
         LivepatchState state = step(action, "the livepatch state to be read", name, "nothing was changed",
                 () -> LivepatchState.read(channel));
         Optional<LivepatchState.Patch> patch = state.patch(name);

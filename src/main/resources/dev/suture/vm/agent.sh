@@ -1,12 +1,15 @@
 # The command agent of a Suture test VM, talking to the host over the second serial port.
 #
-# Requests are lines "TOKEN OP ARGS"; every reply is framed as
+# Requests are lines "TOKEN OP ARGS ." (the host sends an empty line before each); every reply is framed as
 #   \nTOKEN BEGIN\n <raw bytes> \nTOKEN END STATUS\n
 # so the host can skip stale bytes and find the end of binary output.
 # A command's output goes to a file that is streamed from here, so that processes it leaves
 # running in the background (setsid ... &) never write into a later reply.
 # "run" takes a limit in seconds: a command still running then is killed with its whole process
 # group and the reply ends with status T, so one hung command never blocks the requests after it.
+# A host that dies mid-request leaves half a line or half a payload: the empty line before the next request
+# ends the half line, which lacks its final "." and is ignored (a cut-off command is never run), and a payload
+# that stops arriving is abandoned after a limit, so the agent is ready for the next host either way.
 port=/dev/ttyS1
 work=/run/suture
 mkdir -p "$work"
@@ -71,8 +74,9 @@ put_file() {
   path=$(echo "$2" | base64 -d)
   size=$3
   mode=$4
-  # Always consume exactly the payload first, so a bad path never leaves file bytes to be read as requests.
-  head -c "$size" > "$work/put.$token"
+  # Always consume exactly the payload first, so a bad path never leaves file bytes to be read as requests;
+  # a payload that stops coming (its host died) is given up after a limit generous for the serial port.
+  timeout $((30 + size / 100000)) head -c "$size" > "$work/put.$token"
   status=1
   if [ "$(wc -c < "$work/put.$token")" = "$size" ] && mkdir -p "$(dirname "$path")" \
       && chmod "$mode" "$work/put.$token" && mv "$work/put.$token" "$path"; then
@@ -83,11 +87,11 @@ put_file() {
   reply_end "$token" "$status"
 }
 
-while read -r token op arg1 arg2 arg3; do
+while read -r token op arg1 arg2 arg3 arg4; do
   case "$op" in
-    run) run_command "$token" "$arg1" "$arg2" ;;
-    put) put_file "$token" "$arg1" "$arg2" "$arg3" ;;
-    ping) reply_begin "$token"; reply_end "$token" 0 ;;
+    run) [ "$arg3" = . ] && run_command "$token" "$arg1" "$arg2" ;;
+    put) [ "$arg4" = . ] && put_file "$token" "$arg1" "$arg2" "$arg3" ;;
+    ping) [ "$arg1" = . ] && { reply_begin "$token"; reply_end "$token" 0; } ;;
     *) ;;
   esac
 done

@@ -149,6 +149,43 @@ class TransitionVmTest {
         assertThat(vm.channel().run("grep -c " + FixtureVm.PATCH + " /proc/modules").output().strip()).isEqualTo("0");
     }
 
+    @Test
+    void aKilledApplyIsTakenBackOnTheMachineAtItsDeadline() throws Exception {
+        ctl("hold-kthread");
+        Thread.sleep(500);
+        // A real 'suture apply' in its own process, killed mid-transition: what a dropped connection leaves.
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process apply = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.suture.cli.Main",
+                "apply", "--target", "vm:itest-transition", "--timeout", "10", "--signal-after", "60",
+                fixture.patchKo.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (LivepatchState.read(vm.channel()).patch(FixtureVm.PATCH).filter(LivepatchState.Patch::inTransition).isEmpty()) {
+                assertThat(System.nanoTime()).as("the patch starts its transition").isLessThan(until);
+                assertThat(apply.isAlive()).as("suture apply is still running").isTrue();
+                Thread.sleep(200);
+            }
+        } finally {
+            apply.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        long killed = System.nanoTime();
+
+        // Nobody watches from here: the machine's own watcher acts after the deadline and the command's grace.
+        long until = killed + TimeUnit.SECONDS.toNanos(10 + Deadline.GRACE.toSeconds() + 5 + 60);
+        while (LivepatchState.read(vm.channel()).patch(FixtureVm.PATCH).isPresent()
+                || !vm.channel().run("grep -c " + FixtureVm.PATCH + " /proc/modules").output().strip().equals("0")) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("the machine did not take the patch back by itself: " + vm.channel().run(
+                        "ls -la /run/suture; cat /run/suture/watch.*; ps; grep . /sys/kernel/livepatch/*/transition "
+                                + "/sys/kernel/livepatch/*/enabled; dmesg | tail -5").output());
+            }
+            Thread.sleep(500);
+        }
+        assertThat(DeadlineWatcher.notes(vm.channel())).anySatisfy(n -> assertThat(n)
+                .contains("took back " + FixtureVm.PATCH + " at its deadline and unloaded it"));
+        assertThat(vm.channel().run("dmesg | grep -c 'suture: took back'").output().strip()).isNotEqualTo("0");
+    }
+
     private PatchApplier applier() {
         return new PatchApplier(vm.channel(), e -> {
             events.add(e);
