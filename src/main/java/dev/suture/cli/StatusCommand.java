@@ -4,6 +4,7 @@ import dev.suture.Json;
 import dev.suture.channel.Channel;
 import dev.suture.machine.DeadlineWatcher;
 import dev.suture.machine.LivepatchState;
+import dev.suture.machine.ModuleSignature;
 import dev.suture.machine.PatchApplier;
 import dev.suture.machine.Remedy;
 import dev.suture.machine.RunningKernel;
@@ -26,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
     /** The JSON form: the kernel, its livepatch state, and the tasks transitions still wait for. */
     record Status(String target, RunningKernel kernel, LivepatchState livepatch,
                   java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waitingFor,
-                  java.util.List<String> deadlineWatcher) {
+                  java.util.List<String> deadlineWatcher, java.util.Map<String, String> signers) {
     }
 
     @Override
@@ -40,8 +41,13 @@ final class StatusCommand implements Callable<Integer> {
                 waiting.put(p.name(), applier.pending(p));
             }
         }
+        // Who signed each patch: what a machine that enforces signatures checks (read from its stored module).
+        java.util.Map<String, String> signers = new java.util.LinkedHashMap<>();
+        for (LivepatchState.Patch p : state.patches()) {
+            ModuleSignature.signerOfEdition(channel, p.name()).ifPresent(s -> signers.put(p.name(), s));
+        }
         Status status = new Status(channel.describe(), RunningKernel.read(channel), state, waiting,
-                DeadlineWatcher.notes(channel));
+                DeadlineWatcher.notes(channel), signers);
         if (json) {
             System.out.println(Json.write(status));
             return 0;
@@ -58,8 +64,9 @@ final class StatusCommand implements Callable<Integer> {
         // What the machine did on its own at a deadline, when the command that applied a patch was gone.
         status.deadlineWatcher().forEach(note -> System.out.println("deadline watcher: " + note));
         for (LivepatchState.Patch p : status.livepatch().patches()) {
-            System.out.printf("%s: %s%s%n", p.name(), p.enabled() ? "enabled" : "disabled",
-                    p.inTransition() ? ", in transition " + (p.enabled() ? "to the new code" : "back to the old code") : "");
+            System.out.printf("%s: %s%s%s%n", p.name(), p.enabled() ? "enabled" : "disabled",
+                    p.inTransition() ? ", in transition " + (p.enabled() ? "to the new code" : "back to the old code") : "",
+                    status.signers().containsKey(p.name()) ? ", signer: " + status.signers().get(p.name()) : "");
             for (TransitionEvent.Blocker b : status.waitingFor().getOrDefault(p.name(), java.util.List.of())) {
                 System.out.println("  waiting for " + b.describe());
             }

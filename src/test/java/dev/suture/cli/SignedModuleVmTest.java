@@ -2,6 +2,8 @@ package dev.suture.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.suture.Json;
 import dev.suture.channel.Channel;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
@@ -56,6 +58,17 @@ class SignedModuleVmTest {
 
             assertThat(ch.run("lsmod; ls /sys/kernel/livepatch", Duration.ofSeconds(30)).output())
                     .as("nothing was loaded").isEqualTo(before);
+        }
+
+        // A machine that does not enforce signatures loads it, and status names who signed each patch.
+        try (TestVm vm = TestVm.boot(VmSpec.of(VM + "-open", kernel), false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err)) {
+            String target = "vm:" + VM + "-open";
+            assertThat(CliRun.of("apply", "--target", target, signed.toString()).exitCode()).isZero();
+            CliRun status = CliRun.of("status", "--target", target);
+            assertThat(status.out()).contains("suture_cmdline: enabled, signer: Untrusted Suture key");
+            JsonNode json = Json.MAPPER.readTree(CliRun.of("status", "--target", target, "--json").out());
+            assertThat(json.at("/signers/suture_cmdline").asText()).isEqualTo("Untrusted Suture key");
+            assertThat(CliRun.of("revert", "--target", target, "suture_cmdline").exitCode()).isZero();
         }
     }
 
