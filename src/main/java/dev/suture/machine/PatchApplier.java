@@ -159,21 +159,20 @@ public final class PatchApplier {
                 () -> store.stage(ko, name));
         Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
         try {
-            try {
-                step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
-                        () -> insmod(staged, name, ours));
-                step(action, "the edition store to record it", name, "it is loaded but not recorded: take it back with "
-                        + Remedy.suture(raw, "revert", name), () -> {
-                            store.keep(staged, manifest);
-                            return null;
-                        });
-            } finally {
-                discard(staged);
-            }
-            watchLoaded(manifest, policy, action);
+            step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
+                    () -> insmod(staged, name, ours));
+            step(action, "the edition store to record it", name, "it is loaded but not recorded: take it back with "
+                    + Remedy.suture(raw, "revert", name), () -> {
+                        store.keep(staged, manifest);
+                        return null;
+                    });
         } finally {
-            cancel(watcher);
+            discard(staged);
         }
+        watchLoaded(manifest, policy, action);
+        // Only a command that saw its transition through stands the watcher down. After any failure it stays: it
+        // acts only on a transition still under way at its time (a load the kernel finished after the deadline).
+        cancel(watcher);
     }
 
     /**
@@ -184,10 +183,16 @@ public final class PatchApplier {
     private Optional<DeadlineWatcher.Watch> keepDeadlineOnMachine(String action, String name, TransitionPolicy policy)
             throws IOException {
         if (policy.onTimeout() != TransitionPolicy.OnTimeout.ROLLBACK) {
+            // This command decides now: a watcher an earlier command left for this patch name stands down.
+            step(action, "an earlier deadline watcher to stand down", name, NOTHING_LOADED, () -> {
+                DeadlineWatcher.takeOver(cleanup, name);
+                return null;
+            });
             return Optional.empty();
         }
         Duration after = deadline.remaining().plus(Deadline.GRACE).plusSeconds(5);
-        // Started within the cleanup grace: a command whose preflight used up its time still gets its watcher.
+        // Started within the cleanup grace: a command whose preflight used up its time still gets its watcher. Its
+        // marker replaces any earlier watcher's for this name, which then stands down.
         return Optional.of(step(action, "the deadline watcher to start on " + channel.describe(), name, NOTHING_LOADED,
                 () -> DeadlineWatcher.start(cleanup, name, after)));
     }
@@ -235,16 +240,13 @@ public final class PatchApplier {
                 NOTHING_LOADED, () -> channel.readFile(path)), channel.describe() + ":" + path);
         step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours));
         Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
-        try {
-            step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
-                    () -> {
-                        store.touch(record.manifest());
-                        return insmod(path, name, ours);
-                    });
-            watchLoaded(record.manifest(), policy, action);
-        } finally {
-            cancel(watcher);
-        }
+        step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
+                () -> {
+                    store.touch(record.manifest());
+                    return insmod(path, name, ours);
+                });
+        watchLoaded(record.manifest(), policy, action);
+        cancel(watcher);  // as in apply: only after the transition was seen through
     }
 
     /**

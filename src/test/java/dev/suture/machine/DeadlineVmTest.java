@@ -69,7 +69,7 @@ class DeadlineVmTest {
     void cleanUp() throws Exception {
         Channel ch = vm.channel();
         ch.run("echo release > /proc/suture_klp_holder 2>/dev/null; echo release-kthread > /proc/suture_fixture_ctl; exit 0");
-        awaitTrue("the holder to let go", "! grep -q '^suture_klp_holder ' /proc/modules && [ ! -d /sys/kernel/livepatch/suture_klp_holder ]");
+        awaitHolderGone();
         for (int i = 0; i < 3 && ch.run("grep -q '^" + PATCH + " ' /proc/modules").ok(); i++) {
             awaitTrue("no transition", "! grep -qs 1 /sys/kernel/livepatch/*/transition");
             applier().revert(PATCH, TransitionPolicy.DEFAULT);
@@ -111,6 +111,7 @@ class DeadlineVmTest {
 
     @Test
     void aTransitionBackThatCannotFinishIsRolledBackWithinTheGrace() throws Exception {
+        awaitHolderGone();
         applier().apply(fixture.patchKo, manifest, TransitionPolicy.DEFAULT);
         ctl("hold-kthread");
         Thread.sleep(500);
@@ -166,6 +167,20 @@ class DeadlineVmTest {
             assertThatThrownBy(() -> MachineLock.acquire(vm.channel(), "apply " + PATCH, Duration.ofMinutes(5),
                     LockWait.never(), events::add)).as("the other command still holds it")
                     .hasMessageContaining("'suture revert --all'").hasMessageContaining("holds its Suture lock");
+        }
+    }
+
+    /**
+     * Waits until the holder is gone and stays gone: a request the agent took while it was stopped (or an insmod
+     * started in the background) may still arrive after the first look, so the state must hold across looks.
+     */
+    private static void awaitHolderGone() throws Exception {
+        String gone = "! grep -q '^suture_klp_holder ' /proc/modules && [ ! -d /sys/kernel/livepatch/suture_klp_holder ]";
+        for (int stable = 0; stable < 3; ) {
+            vm.channel().run("echo release > /proc/suture_klp_holder 2>/dev/null; exit 0");
+            awaitTrue("the holder to let go", gone);
+            Thread.sleep(1000);
+            stable = vm.channel().run(gone).ok() ? stable + 1 : 0;
         }
     }
 

@@ -86,7 +86,8 @@ class TransitionVmTest {
     void taskThatNeverLeavesMakesTheDeadlineRollBackToTheOldKernel() throws Exception {
         ctl("hold-kthread");
         Thread.sleep(500);
-        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(6), Duration.ofSeconds(2),
+        // Long enough for preflight and the load under TCG on a busy host, so the deadline falls in the transition.
+        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(15), Duration.ofSeconds(2),
                 TransitionPolicy.OnTimeout.ROLLBACK);
         assertThatThrownBy(() -> applier().apply(fixture.patchKo, manifest, policy))
                 .isInstanceOf(SutureException.class)
