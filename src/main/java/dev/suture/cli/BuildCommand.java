@@ -96,11 +96,7 @@ final class BuildCommand implements Callable<Integer> {
 
     private int build() throws Exception {
         long start = System.nanoTime();
-        FixSource source = FixSource.read(fix);
-        if (!source.isDiff() && !source.isFunctionFile()) {
-            throw new SutureException(fix + " is neither a function file (.c) nor a source diff (.diff, .patch)",
-                    "write the fix as replacement functions in a .c file, or give a unified diff of the kernel source");
-        }
+        FixSource source = FixSource.read(fix).requireKnownKind();
         List<String> releases = new ArrayList<>(kernels);
         for (String spec : kernelsOf) {
             releases.add(runningRelease(spec));

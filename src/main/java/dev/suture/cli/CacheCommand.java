@@ -116,8 +116,10 @@ final class CacheCommand implements Callable<Integer> {
 
         private long prune(String what) throws IOException {
             long freed = 0;
+            boolean anyNamed = false;
             String kind = what.contains(":") ? what.substring(0, what.indexOf(':')) : what;
             String release = what.contains(":") ? what.substring(what.indexOf(':') + 1) : null;
+            // Listed afresh for each thing named: pruning a kernel before its source removes both.
             for (Entry e : entries()) {
                 boolean named = switch (kind) {
                     case "builds" -> e.kind().equals("build");
@@ -127,11 +129,12 @@ final class CacheCommand implements Callable<Integer> {
                     case "source", "kernel" -> e.kind().equals(kind) && e.name().equals(release);
                     default -> false;
                 };
+                anyNamed |= named;
                 if (named && remove(e)) {
                     freed += e.bytes();
                 }
             }
-            if (release != null && freed == 0 && entries().stream().noneMatch(e -> e.kind().equals(kind) && e.name().equals(release))) {
+            if (release != null && !anyNamed) {
                 System.err.printf("no %s %s in the cache: nothing to remove%n", kind, release);
             }
             return freed;

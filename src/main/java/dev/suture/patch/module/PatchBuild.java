@@ -86,15 +86,9 @@ public final class PatchBuild {
                 log.printf("work files kept in %s%n", dir.path());
             }
             BuildContext context = new BuildContext(kernel, objects, dir.path(), log, progress);
-            Planned planned;
-            if (fix.isDiff()) {
-                planned = DiffFrontEnd.plan(context, fix, SourceDiff.parse(fix.text(), fix.fileName()), name, cumulative);
-            } else if (fix.isFunctionFile()) {
-                planned = FunctionFileFrontEnd.plan(context, fix, FunctionFile.parse(fix.path(), fix.text()), name, cumulative);
-            } else {
-                throw new SutureException(fix.path() + " is neither a function file (.c) nor a source diff (.diff, .patch)",
-                        "write the fix as replacement functions in a .c file, or give a unified diff of the kernel source");
-            }
+            Planned planned = fix.requireKnownKind().isDiff()
+                    ? DiffFrontEnd.plan(context, fix, SourceDiff.parse(fix.text(), fix.fileName()), name, cumulative)
+                    : FunctionFileFrontEnd.plan(context, fix, FunctionFile.parse(fix.path(), fix.text()), name, cumulative);
             return switch (planned) {
                 case Planned.Done done -> done.outcome();
                 case Planned.Ready ready -> ModuleLinker.link(kernel, objects, ready.plan(), dir.path(), output, signer);

@@ -41,6 +41,15 @@ public record FixSource(Path path, byte[] bytes) {
         return fileName().endsWith(".c");
     }
 
+    /** Refuses a file that is neither kind of fix, before anything is fetched or compiled for it. */
+    public FixSource requireKnownKind() {
+        if (!isDiff() && !isFunctionFile()) {
+            throw new SutureException(path + " is neither a function file (.c) nor a source diff (.diff, .patch)",
+                    "write the fix as replacement functions in a .c file, or give a unified diff of the kernel source");
+        }
+        return this;
+    }
+
     public String sha256() {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
