@@ -21,13 +21,16 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     TransitionOptions transition;
 
+    @Mixin
+    AllowMixedOption mixing;
+
     @Parameters(paramLabel = "PATCH.ko|DIR", description = {"The module 'suture build' made, or the directory a build",
             "for several kernels made (the module for the kernel the machine runs is picked)."})
     Path given;
 
     @Override
     public Integer call() throws Exception {
-        TransitionPolicy policy = transition.policy();
+        TransitionPolicy policy = mixing.applyTo(transition.policy());
         var channel = transition.bound(machine.channel());
         Path module = ModuleChoice.pick(given, channel);
         PatchManifest manifest = ManifestReader.read(module);

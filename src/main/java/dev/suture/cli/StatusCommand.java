@@ -4,6 +4,7 @@ import dev.suture.Json;
 import dev.suture.channel.Channel;
 import dev.suture.machine.DeadlineWatcher;
 import dev.suture.machine.LivepatchState;
+import dev.suture.machine.MixedThreads;
 import dev.suture.machine.ModuleSignature;
 import dev.suture.machine.PatchApplier;
 import dev.suture.machine.Remedy;
@@ -24,10 +25,14 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
-    /** The JSON form: the kernel, its livepatch state, and the tasks transitions still wait for. */
+    /**
+     * The JSON form: the kernel, its livepatch state, the tasks transitions still wait for, and the threads an
+     * {@code --allow-mixed} apply left running the old code of a replaced function.
+     */
     record Status(String target, RunningKernel kernel, LivepatchState livepatch,
                   java.util.Map<String, java.util.List<TransitionEvent.Blocker>> waitingFor,
-                  java.util.List<String> deadlineWatcher, java.util.Map<String, String> signers) {
+                  java.util.List<String> deadlineWatcher, java.util.Map<String, String> signers,
+                  java.util.Map<String, java.util.List<TransitionEvent.Blocker>> runningOldCode) {
     }
 
     @Override
@@ -46,8 +51,15 @@ final class StatusCommand implements Callable<Integer> {
         for (LivepatchState.Patch p : state.patches()) {
             ModuleSignature.signerOfEdition(channel, p.name()).ifPresent(s -> signers.put(p.name(), s));
         }
+        java.util.Map<String, java.util.List<TransitionEvent.Blocker>> mixed = new java.util.LinkedHashMap<>();
+        for (LivepatchState.Patch p : state.patches()) {
+            var old = MixedThreads.stillOld(channel, p.name());
+            if (!old.isEmpty()) {
+                mixed.put(p.name(), old);
+            }
+        }
         Status status = new Status(channel.describe(), RunningKernel.read(channel), state, waiting,
-                DeadlineWatcher.notes(channel), signers);
+                DeadlineWatcher.notes(channel), signers, mixed);
         if (json) {
             System.out.println(Json.write(status));
             return 0;
@@ -69,6 +81,12 @@ final class StatusCommand implements Callable<Integer> {
                     status.signers().containsKey(p.name()) ? ", signer: " + status.signers().get(p.name()) : "");
             for (TransitionEvent.Blocker b : status.waitingFor().getOrDefault(p.name(), java.util.List.of())) {
                 System.out.println("  waiting for " + b.describe());
+            }
+            var old = status.runningOldCode().getOrDefault(p.name(), java.util.List.of());
+            if (!old.isEmpty()) {
+                System.out.println("  " + old.size() + " thread(s) still run old code, as --allow-mixed allowed:");
+                old.forEach(b -> System.out.println("    " + b.who() + ": the old " + b.function()
+                        + (b.neverLeaves() ? ", its main loop, until it restarts" : ", until it leaves it")));
             }
             if (p.inTransition()) {
                 System.out.println("  (finish or take it back with " + Remedy.suture(channel, "revert", p.name()) + ")");

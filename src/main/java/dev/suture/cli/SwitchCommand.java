@@ -27,6 +27,9 @@ final class SwitchCommand implements Callable<Integer> {
     @Mixin
     TransitionOptions transition;
 
+    @Mixin
+    AllowMixedOption mixing;
+
     @Parameters(paramLabel = "EDITION", description = "A .ko file or a stored edition's name.")
     String edition;
 
@@ -67,9 +70,9 @@ final class SwitchCommand implements Callable<Integer> {
                         "build the edition with 'suture build --cumulative', or use 'suture apply' to stack it");
             }
             if (isFile) {
-                applier.apply(file, manifest, transition.policy());
+                applier.apply(file, manifest, mixing.applyTo(transition.policy()));
             } else {
-                applier.applyStored(manifest.name(), transition.policy());
+                applier.applyStored(manifest.name(), mixing.applyTo(transition.policy()));
             }
         }
         System.err.println(manifest.name() + " is the current edition on " + channel.describe());

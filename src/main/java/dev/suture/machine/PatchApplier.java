@@ -85,13 +85,15 @@ public final class PatchApplier {
     /** Refuses, before anything is loaded, a patch built for another kernel or already applied. */
     public RunningKernel preflight(PatchManifest manifest) throws IOException {
         return step("the check of " + manifest.name(), PREFLIGHT, manifest.name(), NOTHING_LOADED,
-                () -> preflight(manifest, Optional.empty()));
+                () -> preflight(manifest, Optional.empty(), java.util.Set.of()));
     }
 
     private static final String PREFLIGHT = "the checks before loading (kernel identity, run-pre, predicted blockers)";
     private static final String NOTHING_LOADED = "nothing was loaded; retry with a longer --timeout";
 
-    private RunningKernel preflight(PatchManifest manifest, Optional<ModuleIdentity> ours) throws IOException {
+    private RunningKernel preflight(PatchManifest manifest, Optional<ModuleIdentity> ours, Set<String> allowMixed)
+            throws IOException {
+        Quiescence.requireReplaced(manifest, allowMixed);
         RunningKernel running = RunningKernel.read(channel);
         if (!running.release().equals(manifest.release())) {
             throw new SutureException("patch " + manifest.name() + " was built for " + manifest.release()
@@ -133,6 +135,9 @@ public final class PatchApplier {
         if (!predicted.isEmpty()) {
             events.accept(new TransitionEvent.Predicted(manifest.name(), predicted));
         }
+        // A thread that never leaves a replaced function would hold the transition forever: say so now, with what
+        // can work, rather than load, wait out the deadline and roll back.
+        Quiescence.refuseNeverQuiescent(manifest, predicted, allowMixed);
         return running;
     }
 
@@ -148,7 +153,7 @@ public final class PatchApplier {
         String name = manifest.name();
         String action = "apply of " + name;
         Optional<ModuleIdentity> ours = ModuleIdentity.of(ko);
-        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(manifest, ours));
+        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(manifest, ours, policy.allowMixed()));
         // A machine that loads only signed modules refuses an unsigned or untrusted one here, with the way out,
         // rather than at insmod with the kernel's bare "Key was rejected by service".
         step(action, "the machine's module signature policy to be read", name, NOTHING_LOADED, () -> {
@@ -238,7 +243,7 @@ public final class PatchApplier {
         String path = EditionStore.modulePath(name);
         Optional<ModuleIdentity> ours = ModuleIdentity.of(step(action, "the stored module to be read", name,
                 NOTHING_LOADED, () -> channel.readFile(path)), channel.describe() + ":" + path);
-        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours));
+        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours, policy.allowMixed()));
         Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
         step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
                 () -> {
@@ -290,7 +295,11 @@ public final class PatchApplier {
         Set<String> functions = functionNames(manifest);
         String left = "it is loaded and was left as it stood; take it back with " + Remedy.suture(raw, "revert", name);
         TransitionWatch.Outcome outcome = step(action, "its transition to the new code", name, left,
-                () -> watch.await(name, true, functions, deadline, policy.signalAfter()));
+                () -> watch.await(name, true, functions, deadline, policy.signalAfter(), policy.allowMixed()));
+        if (outcome.onlyMixable()) {
+            completeMixed(name, outcome.blockers(), functions, action);
+            outcome = new TransitionWatch.Outcome(true, List.of(), outcome.seconds());
+        }
         if (outcome.completed()) {
             if (manifest.cumulative()) {
                 step(action, "the editions it replaced to be unloaded", name, "run " + Remedy.suture(raw, "revert",
@@ -315,20 +324,42 @@ public final class PatchApplier {
                 throw new SutureException("patch " + name + " could not be applied within " + deadline.timeout().toSeconds()
                         + " s and was " + (back.completed() ? "rolled back; the kernel runs the old code exactly as before"
                         : "left reversing (see suture status)") + "; blocking: " + TransitionWatch.describe(blockers),
-                        "retry when the blocking tasks are idle, with a longer --timeout, or an earlier --signal-after");
+                        Quiescence.advice(blockers, "retry"));
             }
             case LEAVE -> {
                 events.accept(new TransitionEvent.TimedOut(name, blockers, "left in transition"));
                 throw new SutureException("patch " + name + " is still in transition after " + deadline.timeout().toSeconds()
                         + " s and was left so; blocking: " + TransitionWatch.describe(blockers),
-                        "watch it with " + Remedy.suture(channel, "status") + ", or take it back with " + Remedy.suture(channel, "revert", name));
+                        "watch it with " + Remedy.suture(channel, "status") + ", or take it back with "
+                                + Remedy.suture(channel, "revert", name) + "; " + Quiescence.advice(blockers, "then retry"));
             }
             case FORCE -> {
                 events.accept(new TransitionEvent.TimedOut(name, blockers, "forcing"));
-                force(name, action);
+                force(name, action, true, blockers, null);
                 step(action, "its forced transition to the new code", name, "see it finish", () -> cleanupWatch.await(
                         name, true, functions, deadline.cleanup(), deadline.cleanup().remaining()));
             }
+        }
+    }
+
+    /**
+     * The only tasks left sit in functions the user allows to mix: they are recorded on the machine (for status),
+     * then the kernel is told to complete the transition. They go on running the old code of those functions until
+     * they leave them (a thread's main loop: until it restarts); every other task already runs the new code.
+     */
+    private void completeMixed(String name, List<Blocker> mixed, Set<String> functions, String action) throws IOException {
+        step(action, "the threads that keep the old code to be recorded", name, "take it back with "
+                + Remedy.suture(raw, "revert", name), () -> {
+                    MixedThreads.record(channel, name, mixed);
+                    return null;
+                });
+        force(name, action, true, mixed, "--allow-mixed");
+        String left = "it is applied, its transition completing; see " + Remedy.suture(raw, "status");
+        TransitionWatch.Outcome done = step(action, "its completed transition to the new code", name, left,
+                () -> cleanupWatch.await(name, true, functions, deadline.cleanup(), deadline.cleanup().remaining()));
+        if (!done.completed()) {
+            throw new SutureException("patch " + name + " was told to complete its transition but the kernel had not done so"
+                    + " by the deadline; blocking: " + TransitionWatch.describe(done.blockers()), left);
         }
     }
 
@@ -386,6 +417,7 @@ public final class PatchApplier {
                 // Its livepatch is gone but the module stayed (e.g. Suture was stopped before unloading it).
                 step(action, "the kernel to unload module " + name + " (rmmod)", name,
                         UNLOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)), () -> unload(channel, name));
+                forgetMixed(name);
                 events.accept(new TransitionEvent.Unloaded(name));
                 return;
             }
@@ -426,17 +458,28 @@ public final class PatchApplier {
                 }
                 case FORCE -> {
                     events.accept(new TransitionEvent.TimedOut(name, blockers, "forcing"));
-                    force(name, action);
+                    force(name, action, false, blockers, null);
                     step(action, "its forced transition back to the old code", name, left, () -> cleanupWatch.await(
                             name, false, functions, deadline.cleanup(), deadline.cleanup().remaining()));
                     // A forced patch module must stay loaded: tasks may still run its code.
+                    forgetMixed(name);
                     return;
                 }
             }
         }
         step(action, "the kernel to unload module " + name + " (rmmod)", name,
                 UNLOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)), () -> unload(cleanup, name));
+        forgetMixed(name);
         events.accept(new TransitionEvent.Unloaded(name));
+    }
+
+    /** Once the patch is gone every task runs the old code: the record of the mixed threads goes too. */
+    private void forgetMixed(String name) throws IOException {
+        try {
+            MixedThreads.clear(cleanup, name);
+        } catch (DeadlinePassed e) {
+            // A stale record names threads as running old code, which they do: harmless, and gone at reboot.
+        }
     }
 
     /**
@@ -490,8 +533,13 @@ public final class PatchApplier {
         return null;
     }
 
-    private void force(String name, String action) throws IOException {
-        events.accept(new TransitionEvent.Forced(name));
+    /**
+     * Tells the kernel to mark every task switched. {@code allowedBy} names the option that allowed it for these
+     * tasks, or null for the {@code force} timeout policy.
+     */
+    private void force(String name, String action, boolean patching, List<Blocker> tasks, String allowedBy)
+            throws IOException {
+        events.accept(new TransitionEvent.Forced(name, patching, tasks, allowedBy));
         step(action, "the kernel to take 'echo 1 > " + LivepatchState.ROOT + "/" + name + "/force'", name,
                 WRITE_MAY_FINISH, () -> write(cleanup, name, "force", "1"));
     }

@@ -74,10 +74,20 @@ public sealed interface TransitionEvent {
         }
     }
 
-    record Forced(String patch) implements TransitionEvent {
+    /**
+     * The kernel was told to mark every task switched. {@code allowedBy} is the option that allowed it for exactly
+     * these tasks ({@code --allow-mixed}), or null for {@code --on-timeout force}.
+     */
+    record Forced(String patch, boolean patching, List<Blocker> tasks, String allowedBy) implements TransitionEvent {
         public String describe() {
+            if (allowedBy != null) {
+                return Blocker.listed(patch + ": completing the transition as " + allowedBy + " allows; "
+                        + tasks.size() + " thread(s) keep running the old code of the function(s) they sit in until "
+                        + "they leave them or restart:", tasks);
+            }
             return "WARNING: " + patch + ": transition forced; tasks that were still in replaced functions may run "
-                    + "old and new code mixed, and the module can never be unloaded";
+                    + "old and new code mixed" + (patching ? " until they leave them"
+                    : ", and the module can never be unloaded");
         }
     }
 
@@ -101,8 +111,16 @@ public sealed interface TransitionEvent {
         }
     }
 
-    /** A task that has not switched yet, and the replaced function it sits in (if it sits in one). */
-    record Blocker(int pid, int tid, String comm, String function, boolean kernelThread) {
+    /**
+     * A task that has not switched yet, and the replaced function it sits in (if it sits in one).
+     *
+     * @param function    the innermost replaced function on its stack (empty: none; it waits for a safe point)
+     * @param frames      every replaced function on its stack, innermost first
+     * @param neverLeaves a kernel thread whose own thread function (the frame above {@code kthread}), or a frame
+     *                    below it, is replaced: it runs that function until it exits, so it never switches
+     */
+    record Blocker(int pid, int tid, String comm, String function, boolean kernelThread, List<String> frames,
+                   boolean neverLeaves) {
         /** A heading followed by one indented line per task. */
         static String listed(String heading, List<Blocker> blockers) {
             StringBuilder s = new StringBuilder(heading);
@@ -112,10 +130,25 @@ public sealed interface TransitionEvent {
             return s.toString();
         }
 
+        /** Whether every replaced function it sits in is one the user allows to run old and new side by side. */
+        boolean mixable(java.util.Set<String> allowMixed) {
+            return !frames.isEmpty() && allowMixed.containsAll(functions());
+        }
+
+        /** The replaced functions it sits in, without the module of a frame in the patch ({@code name [module]}). */
+        List<String> functions() {
+            return frames.stream().map(f -> f.contains(" ") ? f.substring(0, f.indexOf(' ')) : f).toList();
+        }
+
+        /** Who it is, without where it sits: {@code ksoftirqd/0 (pid 14) kernel thread}. */
+        public String who() {
+            return String.format("%s (pid %d%s)%s", comm, pid, tid == pid ? "" : ", tid " + tid,
+                    kernelThread ? " kernel thread" : "");
+        }
+
         public String describe() {
-            return String.format("%s (pid %d%s)%s: %s", comm, pid, tid == pid ? "" : ", tid " + tid,
-                    kernelThread ? " kernel thread" : "",
-                    function.isEmpty() ? "not in a replaced function; waiting to pass a safe point" : "in " + function);
+            return who() + ": " + (function.isEmpty() ? "not in a replaced function; waiting to pass a safe point"
+                    : "in " + function + (neverLeaves ? ", the thread's own function: it never leaves it" : ""));
         }
     }
 }

@@ -34,8 +34,22 @@ final class TransitionWatch {
         this.nudger = new TaskNudger(channel);
     }
 
-    /** How a watch ended: the transition completed, or these tasks still held it at the deadline. */
-    record Outcome(boolean completed, List<Blocker> blockers, double seconds) {
+    /** How often a watch with tasks allowed to mix looks whether only those are left. */
+    private static final Duration MIX_CHECK_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * How a watch ended: the transition completed; or these tasks still held it at the deadline; or
+     * ({@code onlyMixable}) the only tasks left sit in functions the user allows to run old and new side by side.
+     */
+    record Outcome(boolean completed, List<Blocker> blockers, double seconds, boolean onlyMixable) {
+        Outcome(boolean completed, List<Blocker> blockers, double seconds) {
+            this(completed, blockers, seconds, false);
+        }
+    }
+
+    Outcome await(String patch, boolean patching, Set<String> functions, Deadline deadline, Duration signalAfter)
+            throws IOException {
+        return await(patch, patching, functions, deadline, signalAfter, Set.of());
     }
 
     /**
@@ -44,15 +58,18 @@ final class TransitionWatch {
      * blockers last seen; the caller's policy decides what follows. A machine that stopped answering is reported
      * as such ({@link DeadlinePassed}).
      *
-     * @param functions the names of the replaced functions, as they appear on kernel stacks
+     * @param functions  the names of the replaced functions, as they appear on kernel stacks
+     * @param allowMixed replaced functions whose old and new code may run side by side: when every task left sits
+     *                   only in these, the watch ends early with {@link Outcome#onlyMixable()}
      */
-    Outcome await(String patch, boolean patching, Set<String> functions, Deadline deadline, Duration signalAfter)
-            throws IOException {
+    Outcome await(String patch, boolean patching, Set<String> functions, Deadline deadline, Duration signalAfter,
+                  Set<String> allowMixed) throws IOException {
         long start = System.nanoTime();
         String target = patching ? "1" : "0";
         int lastPending = -1;
         double lastBlockerReport = -1;
         double lastNudge = -1;
+        double lastMixCheck = -1;
         List<Blocker> blockers = List.of();
         while (true) {
             double elapsed = (System.nanoTime() - start) / 1e9;
@@ -77,11 +94,21 @@ final class TransitionWatch {
                         && (lastBlockerReport < 0 || elapsed - lastBlockerReport >= BLOCKER_REPORT_EVERY.toSeconds());
                 boolean nudgeDue = elapsed >= signalAfter.toMillis() / 1000.0
                         && (lastNudge < 0 || elapsed - lastNudge >= BLOCKER_REPORT_EVERY.toSeconds());
-                if ((reportDue || nudgeDue) && !pending.isEmpty()) {
+                boolean mixDue = !allowMixed.isEmpty() && elapsed >= FIRST_BLOCKER_REPORT.toMillis() / 1000.0
+                        && (lastMixCheck < 0 || elapsed - lastMixCheck >= MIX_CHECK_EVERY.toSeconds());
+                if ((reportDue || nudgeDue || mixDue) && !pending.isEmpty()) {
                     blockers = blockers(pending, patch, functions);
                     if (reportDue) {
                         events.accept(new TransitionEvent.Blocked(patch, blockers, elapsed));
                         lastBlockerReport = elapsed;
+                    }
+                    if (mixDue) {
+                        lastMixCheck = elapsed;
+                        // Tasks that exited since are not among the blockers; those without a replaced frame will
+                        // pass a safe point and are waited for.
+                        if (!blockers.isEmpty() && blockers.stream().allMatch(b -> b.mixable(allowMixed))) {
+                            return new Outcome(false, blockers, elapsed, true);
+                        }
                     }
                 }
                 if (nudgeDue && !blockers.isEmpty()) {
@@ -150,40 +177,62 @@ final class TransitionWatch {
     static List<Blocker> parseBlockers(String dump, String patch, Set<String> functions) {
         List<Blocker> blockers = new ArrayList<>();
         String header = null;
-        String function = "";
+        List<String> stack = new ArrayList<>();
         for (String line : (dump + "\n== end").lines().toList()) {
             if (line.startsWith("== ")) {
                 if (header != null) {
-                    blockers.add(blocker(header, function));
+                    blockers.add(blocker(header, stack, patch, functions));
                 }
                 header = line.equals("== end") ? null : line.substring(3);
-                function = "";
+                stack = new ArrayList<>();
                 continue;
             }
-            if (function.isEmpty()) {
-                function = replacedFrame(line, patch, functions);
-            }
+            stack.add(line);
         }
         return blockers;
     }
 
-    private static Blocker blocker(String header, String function) {
-        // "PID/task/TID user|kernel COMM"
+    /** {@code "PID/task/TID user|kernel COMM"} and the task's stack, innermost frame first. */
+    private static Blocker blocker(String header, List<String> stack, String patch, Set<String> functions) {
         String[] f = header.split(" ", 3);
         String[] ids = f[0].split("/");
+        boolean kernelThread = "kernel".equals(f[1]);
+        List<String> replaced = new ArrayList<>();
+        // A kernel thread runs its thread function, the frame just above kthread(), until it exits: a replaced
+        // function there or below can never leave its stack (6.1 does not switch kthreads in cond_resched).
+        int threadFunction = -1;
+        for (int i = 0; i < stack.size(); i++) {
+            String name = frameName(stack.get(i));
+            if (name.equals("kthread") && i > 0 && threadFunction < 0) {
+                threadFunction = i - 1;
+            }
+        }
+        boolean neverLeaves = false;
+        for (int i = 0; i < stack.size(); i++) {
+            String frame = replacedFrame(stack.get(i), patch, functions);
+            if (!frame.isEmpty()) {
+                replaced.add(frame);
+                neverLeaves |= kernelThread && threadFunction >= 0 && i >= threadFunction;
+            }
+        }
         return new Blocker(Integer.parseInt(ids[0]), Integer.parseInt(ids[2]), f.length > 2 ? f[2] : "?",
-                function, "kernel".equals(f[1]));
+                replaced.isEmpty() ? "" : replaced.getFirst(), kernelThread, List.copyOf(replaced), neverLeaves);
+    }
+
+    /** {@code [<0>] name+0x8a/0xd0 [module]}: the frame's function name, empty if the line is not a frame. */
+    private static String frameName(String frame) {
+        String s = frame.replaceFirst("^\\[<[0-9a-f]+>]\\s*", "").strip();
+        int plus = s.indexOf('+');
+        return plus <= 0 ? "" : s.substring(0, plus);
     }
 
     /** {@code [<0>] name+0x8a/0xd0 [module]}: the frame's function if it is a replaced one or the patch's own code. */
     static String replacedFrame(String frame, String patch, Set<String> functions) {
-        String s = frame.replaceFirst("^\\[<[0-9a-f]+>]\\s*", "").strip();
-        int plus = s.indexOf('+');
-        if (plus <= 0) {
+        String name = frameName(frame);
+        if (name.isEmpty()) {
             return "";
         }
-        String name = s.substring(0, plus);
-        boolean inPatch = s.endsWith("[" + patch + "]");
+        boolean inPatch = frame.strip().endsWith("[" + patch + "]");
         return functions.contains(name) || inPatch ? (inPatch ? name + " [" + patch + "]" : name) : "";
     }
 

@@ -16,7 +16,9 @@ public record Refusal(Rule rule, String file, int line, String finding, String r
         UNKNOWN_FUNCTION("unknown-function"),
         AMBIGUOUS_NAME("ambiguous-name"),
         LOAD_TIME_RELOCATION("load-time-relocation"),
-        FILE_KIND("file-kind");
+        FILE_KIND("file-kind"),
+        /** Found on a machine, not in the source: a thread that never leaves a replaced function. */
+        NEVER_QUIESCENT("never-quiescent");
 
         private final String id;
 
