@@ -85,14 +85,16 @@ public final class PatchApplier {
     /** Refuses, before anything is loaded, a patch built for another kernel or already applied. */
     public RunningKernel preflight(PatchManifest manifest) throws IOException {
         return step("the check of " + manifest.name(), PREFLIGHT, manifest.name(), NOTHING_LOADED,
-                () -> preflight(manifest, Optional.empty(), java.util.Set.of()));
+                () -> preflight(manifest, Optional.empty(), java.util.Set.of(),
+                        fns -> Remedy.suture(raw, "apply", "--allow-mixed", fns, "PATCH.ko")));
     }
 
     private static final String PREFLIGHT = "the checks before loading (kernel identity, run-pre, predicted blockers)";
     private static final String NOTHING_LOADED = "nothing was loaded; retry with a longer --timeout";
 
-    private RunningKernel preflight(PatchManifest manifest, Optional<ModuleIdentity> ours, Set<String> allowMixed)
-            throws IOException {
+    /** @param mixedRetry the command that retries with {@code --allow-mixed} for the given functions (a remedy) */
+    private RunningKernel preflight(PatchManifest manifest, Optional<ModuleIdentity> ours, Set<String> allowMixed,
+                                    java.util.function.UnaryOperator<String> mixedRetry) throws IOException {
         Quiescence.requireReplaced(manifest, allowMixed);
         RunningKernel running = RunningKernel.read(channel);
         if (!running.release().equals(manifest.release())) {
@@ -137,7 +139,7 @@ public final class PatchApplier {
         }
         // A thread that never leaves a replaced function would hold the transition forever: say so now, with what
         // can work, rather than load, wait out the deadline and roll back.
-        Quiescence.refuseNeverQuiescent(manifest, predicted, allowMixed);
+        Quiescence.refuseNeverQuiescent(manifest, predicted, allowMixed, mixedRetry);
         return running;
     }
 
@@ -153,7 +155,8 @@ public final class PatchApplier {
         String name = manifest.name();
         String action = "apply of " + name;
         Optional<ModuleIdentity> ours = ModuleIdentity.of(ko);
-        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(manifest, ours, policy.allowMixed()));
+        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(manifest, ours, policy.allowMixed(),
+                fns -> Remedy.suture(raw, "apply", "--allow-mixed", fns, ShellQuote.quote(ko.toString()))));
         // A machine that loads only signed modules refuses an unsigned or untrusted one here, with the way out,
         // rather than at insmod with the kernel's bare "Key was rejected by service".
         step(action, "the machine's module signature policy to be read", name, NOTHING_LOADED, () -> {
@@ -243,7 +246,8 @@ public final class PatchApplier {
         String path = EditionStore.modulePath(name);
         Optional<ModuleIdentity> ours = ModuleIdentity.of(step(action, "the stored module to be read", name,
                 NOTHING_LOADED, () -> channel.readFile(path)), channel.describe() + ":" + path);
-        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours, policy.allowMixed()));
+        step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours, policy.allowMixed(),
+                fns -> Remedy.suture(raw, "switch", "--allow-mixed", fns, name)));
         Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
         step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
                 () -> {
@@ -355,12 +359,19 @@ public final class PatchApplier {
                 });
         force(name, action, true, mixed, "--allow-mixed");
         String left = "it is applied, its transition completing; see " + Remedy.suture(raw, "status");
+        // Its end is reported below: not every task runs the new code, whatever the kernel's flags now say.
+        TransitionWatch quiet = new TransitionWatch(cleanup, e -> {
+            if (!(e instanceof TransitionEvent.Completed)) {
+                events.accept(e);
+            }
+        });
         TransitionWatch.Outcome done = step(action, "its completed transition to the new code", name, left,
-                () -> cleanupWatch.await(name, true, functions, deadline.cleanup(), deadline.cleanup().remaining()));
+                () -> quiet.await(name, true, functions, deadline.cleanup(), deadline.cleanup().remaining()));
         if (!done.completed()) {
             throw new SutureException("patch " + name + " was told to complete its transition but the kernel had not done so"
                     + " by the deadline; blocking: " + TransitionWatch.describe(done.blockers()), left);
         }
+        events.accept(new TransitionEvent.CompletedMixed(name, mixed.size(), done.seconds()));
     }
 
     /** A sysfs write the kernel blocks is not undone by stopping the writer: the kernel may do it later. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -35,7 +36,8 @@ final class Quiescence {
     }
 
     /** Refuses, before loading, a patch that threads which never leave a replaced function would hold forever. */
-    static void refuseNeverQuiescent(PatchManifest manifest, List<Blocker> predicted, Set<String> allowMixed) {
+    static void refuseNeverQuiescent(PatchManifest manifest, List<Blocker> predicted, Set<String> allowMixed,
+                                     UnaryOperator<String> mixedRetry) {
         List<Blocker> never = predicted.stream().filter(Blocker::neverLeaves).filter(b -> !b.mixable(allowMixed)).toList();
         if (never.isEmpty()) {
             return;
@@ -43,10 +45,11 @@ final class Quiescence {
         Set<String> functions = never.stream().flatMap(b -> b.functions().stream())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         String finding = never.size() + " kernel thread(s) run it as their own function and never leave it, so the "
-                + "transition could never finish: " + never.stream().map(Blocker::who).collect(Collectors.joining(", "))
+                + "transition could never finish: " + never.stream().map(b -> b.comm() + " (pid " + b.pid() + ")")
+                .collect(Collectors.joining(", "))
                 + "; nothing was loaded";
         Refusal refusal = new Refusal(Refusal.Rule.NEVER_QUIESCENT, String.join(", ", functions), 0, finding,
-                neverRemedy(functions));
+                neverRemedy(functions) + ": " + mixedRetry.apply(String.join(",", functions)));
         throw new SutureException(refusal.rule().id() + ": " + refusal.file() + ": " + refusal.finding(), refusal.remedy());
     }
 
@@ -54,8 +57,7 @@ final class Quiescence {
     private static String neverRemedy(Set<String> functions) {
         return "move the change into a function the loop calls on each pass (it is off the stack between passes); "
                 + "or restart those threads where their subsystem allows it (e.g. reload the module that runs them); "
-                + "or, if old and new code of " + String.join(", ", functions) + " may run side by side, apply with "
-                + "--allow-mixed " + String.join(",", functions);
+                + "or, if old and new code of " + String.join(", ", functions) + " may run side by side, allow it";
     }
 
     /**
@@ -76,7 +78,7 @@ final class Quiescence {
                     .collect(Collectors.toCollection(LinkedHashSet::new));
             parts.add("no timeout is long enough for " + never.stream().map(Blocker::comm).distinct()
                     .collect(Collectors.joining(", ")) + ", which never leave " + String.join(", ", functions) + ": "
-                    + neverRemedy(functions));
+                    + neverRemedy(functions) + " with --allow-mixed " + String.join(",", functions));
         }
         return String.join("; ", parts);
     }

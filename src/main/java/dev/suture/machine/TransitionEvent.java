@@ -23,8 +23,9 @@ public sealed interface TransitionEvent {
 
     record Predicted(String patch, List<Blocker> blockers) implements TransitionEvent {
         public String describe() {
-            return Blocker.listed(patch + ": " + blockers.size()
-                    + " task(s) sit in functions the patch replaces and will hold the transition until they leave:", blockers);
+            return Blocker.listed(patch + ": " + blockers.size() + " task(s) sit in functions the patch replaces and"
+                    + " will hold the transition " + (blockers.stream().anyMatch(Blocker::neverLeaves)
+                    ? "while they do:" : "until they leave:"), blockers);
         }
     }
 
@@ -65,6 +66,14 @@ public sealed interface TransitionEvent {
         public String describe() {
             return String.format("%s: transition complete in %.1f s, every task runs the %s code", patch, seconds,
                     patched ? "new" : "old");
+        }
+    }
+
+    /** A transition completed as --allow-mixed allows: every task but the named threads runs the new code. */
+    record CompletedMixed(String patch, int oldCodeThreads, double seconds) implements TransitionEvent {
+        public String describe() {
+            return String.format("%s: transition complete; every task runs the new code but the %d thread(s) above, "
+                    + "which keep the old code until they leave it or restart (see suture status)", patch, oldCodeThreads);
         }
     }
 

@@ -45,6 +45,8 @@ class QuiescenceTest {
             [<0>] entry_SYSCALL_64_after_hwframe+0x64/0xce
             """;
 
+    private static final java.util.function.UnaryOperator<String> RETRY = fns -> "'suture apply --allow-mixed " + fns + " p.ko'";
+
     private static List<Blocker> parse(String dump) {
         return TransitionWatch.parseBlockers(dump, "suture_p", REPLACED);
     }
@@ -70,21 +72,22 @@ class QuiescenceTest {
 
     @Test
     void aThreadThatNeverLeavesRefusesThePatchWithTheRuleTheThreadsAndRemediesThatCanWork() {
-        assertThatThrownBy(() -> Quiescence.refuseNeverQuiescent(manifest(), parse(KSOFTIRQD + READER), Set.of()))
+        assertThatThrownBy(() -> Quiescence.refuseNeverQuiescent(manifest(), parse(KSOFTIRQD + READER), Set.of(), RETRY))
                 .isInstanceOfSatisfying(SutureException.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("never-quiescent: smpboot_thread_fn: 1 kernel thread(s) run it as "
                             + "their own function and never leave it, so the transition could never finish: "
-                            + "ksoftirqd/0 (pid 14) kernel thread; nothing was loaded");
+                            + "ksoftirqd/0 (pid 14); nothing was loaded");
                     assertThat(e.fix()).contains("move the change into a function the loop calls")
-                            .contains("--allow-mixed smpboot_thread_fn").doesNotContain("--timeout");
+                            .endsWith("may run side by side, allow it: 'suture apply --allow-mixed smpboot_thread_fn p.ko'")
+                            .doesNotContain("--timeout");
                     assertThat(e.exitCode()).isEqualTo(2);
                 });
     }
 
     @Test
     void allowingTheFunctionToMixOrOnlyTasksThatLeaveIsNoRefusal() {
-        Quiescence.refuseNeverQuiescent(manifest(), parse(KSOFTIRQD + READER), Set.of("smpboot_thread_fn"));
-        Quiescence.refuseNeverQuiescent(manifest(), parse(FIXTURE_THREAD + READER), Set.of());
+        Quiescence.refuseNeverQuiescent(manifest(), parse(KSOFTIRQD + READER), Set.of("smpboot_thread_fn"), RETRY);
+        Quiescence.refuseNeverQuiescent(manifest(), parse(FIXTURE_THREAD + READER), Set.of(), RETRY);
     }
 
     @Test
