@@ -16,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The host's side of a VM's SSH server: dropbear and the libraries it links, taken from this host's Debian
- * packages (dropbear-bin) into the initramfs; the VM's own host key, made here so Suture knows it before the
- * VM boots; the forward's local port; and the guest's network driver.
+ * The host's side of a VM's SSH server: dropbear, sudo ({@link GuestSudo}) and the libraries they link, taken from
+ * this host's Debian packages (dropbear-bin, sudo) into the initramfs; the logins; the VM's own host key, made here
+ * so Suture knows it before the VM boots; the forward's local port; and the guest's network driver.
  */
 final class GuestSsh {
     static final Path DROPBEAR = Path.of("/usr/sbin/dropbear");
@@ -31,11 +31,16 @@ final class GuestSsh {
     private GuestSsh() {
     }
 
-    /** The guest's files: dropbear, its libraries, the host key, the logins and their authorized keys. */
+    /** The guest's files: dropbear, sudo, their libraries, the host key, the logins and their authorized keys. */
     static void addTo(CpioWriter cpio, SshServer ssh, Path hostKey) throws IOException {
         requireDropbear();
         cpio.file("usr/sbin/dropbear", DROPBEAR, 0755);
-        for (Path library : libraries(DROPBEAR)) {
+        GuestSudo.addTo(cpio);
+        Set<Path> libraries = new LinkedHashSet<>(libraries(DROPBEAR));
+        for (Path binary : GuestSudo.binaries()) {
+            libraries.addAll(libraries(binary));
+        }
+        for (Path library : libraries) {
             // The loader where the binary names it, the libraries in /lib, which it searches without a cache.
             String guest = library.toString().equals(INTERPRETER) ? INTERPRETER.substring(1) : "lib/" + library.getFileName();
             cpio.file(guest, library, 0755);
@@ -45,18 +50,27 @@ final class GuestSsh {
         cpio.directory("root/.ssh");
         cpio.file("root/.ssh/authorized_keys", keys, 0600);
         cpio.file("home/" + SshServer.USER + "/.ssh/authorized_keys", keys, 0600);
+        // Root owns this login's files (init hands the other login its home): dropbear accepts keys owned by the user
+        // or by root, and reads them as the user, so the file is readable by all and writable by root alone.
+        cpio.file("home/" + SshServer.NO_SUDO_USER + "/.ssh/authorized_keys", keys, 0644);
         cpio.file("etc/shells", "/bin/sh\n".getBytes(StandardCharsets.US_ASCII), 0644);
         cpio.file("etc/suture/ssh", new byte[0], 0644);
     }
 
-    /** /etc/passwd with the non-root login beside root. */
+    /** /etc/passwd with the non-root logins beside root. */
     static String passwd() {
-        return "root:x:0:0:root:/root:/bin/sh\n" + SshServer.USER + ":x:" + SshServer.USER_UID + ":" + SshServer.USER_UID
-                + ":Suture test user:/home/" + SshServer.USER + ":/bin/sh\n";
+        return "root:x:0:0:root:/root:/bin/sh\n"
+                + login(SshServer.USER, SshServer.USER_UID, "Suture test user with sudo")
+                + login(SshServer.NO_SUDO_USER, SshServer.NO_SUDO_USER_UID, "Suture test user without sudo");
     }
 
     static String group() {
-        return "root:x:0:\n" + SshServer.USER + ":x:" + SshServer.USER_UID + ":\n";
+        return "root:x:0:\n" + SshServer.USER + ":x:" + SshServer.USER_UID + ":\n"
+                + SshServer.NO_SUDO_USER + ":x:" + SshServer.NO_SUDO_USER_UID + ":\n";
+    }
+
+    private static String login(String name, int uid, String comment) {
+        return name + ":x:" + uid + ":" + uid + ":" + comment + ":/home/" + name + ":/bin/sh\n";
     }
 
     /** Makes the VM's host key (dropbear's format) and returns its public line, {@code ssh-ed25519 AAAA...}. */

@@ -9,14 +9,18 @@ import java.util.List;
 
 /**
  * An SSH server in a test VM ({@code vm start --ssh}): Debian's dropbear, reached only through a QEMU forward
- * from 127.0.0.1 on this host. The keys listed may log in as root, and as the non-root user {@link #USER}.
+ * from 127.0.0.1 on this host. The keys listed may log in as root, as the non-root user {@link #USER}, who has
+ * passwordless sudo (Debian's sudo, from this host's package), and as {@link #NO_SUDO_USER}, who has not.
  *
  * @param authorizedKeys public key lines ({@code ssh-ed25519 AAAA... comment})
  */
 public record SshServer(List<String> authorizedKeys) {
-    /** A non-root login: it has no sudo (the busybox guest has none), so Suture refuses it, as it should. */
+    /** A non-root login that may run anything as root with {@code sudo -n}, as Suture needs. */
     public static final String USER = "suture";
     public static final int USER_UID = 1000;
+    /** A non-root login without sudo rights: Suture refuses it, as it should. */
+    public static final String NO_SUDO_USER = "nosudo";
+    public static final int NO_SUDO_USER_UID = 1001;
 
     public SshServer {
         authorizedKeys = List.copyOf(authorizedKeys);

@@ -26,10 +26,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands over SSH, against a booted VM's own SSH server (dropbear from Debian's package, forwarded from
- * 127.0.0.1): a host key that is unknown or changed is refused before anything runs there; with the VM's key
- * trusted, apply, status, list, switch and revert act on the guest's kernel exactly as through the VM agent; a
- * non-root login without sudo is refused with the fix. The guest is observed through the agent, not through SSH.
+ * The commands over SSH, against a booted VM's own SSH server (dropbear and sudo from Debian's packages, forwarded
+ * from 127.0.0.1): a host key that is unknown or changed is refused before anything runs there; with the VM's key
+ * trusted, apply, status, list, switch and revert act on the guest's kernel exactly as through the VM agent, as root
+ * and as a non-root login with passwordless sudo (whose files are root's, for any later command); a non-root login
+ * without sudo is refused with the fix; an installed edition comes back after a reboot, under the same host key, and
+ * once uninstalled it does not. The guest is observed through the agent, not through SSH.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SshTargetVmTest {
@@ -73,15 +75,21 @@ class SshTargetVmTest {
     }
 
     private static CliRun suture(Path knownHosts, String... args) {
+        return suture(target, knownHosts, args);
+    }
+
+    private static CliRun suture(String machine, Path knownHosts, String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--target", target, "--identity", identity.toString(), "--known-hosts", knownHosts.toString()));
+        all.addAll(List.of("--target", machine, "--identity", identity.toString(), "--known-hosts", knownHosts.toString()));
         CliRun run = CliRun.of(all.toArray(String[]::new));
         MachineOption.closeAll();
         return run;
     }
 
     /** What an apply leaves, even a refused one: the lock (the agent keeps its own files beside it) and the store. */
-    private static final String UNTOUCHED = "[ -e /run/suture/lock ] || [ -e /var/lib/suture ] && echo touched || echo untouched";
+    private static final String UNTOUCHED = "[ -L /run/suture/lock ] || [ -e /var/lib/suture ] && echo touched || echo untouched";
+    /** The lock is a symlink to a holder's text, not to a file: -L, since -e follows it and is always false. */
+    private static final String LOCK = "[ -L /run/suture/lock ] && echo held || echo free";
 
     private static String guest(String command) throws Exception {
         return vm.channel().run(command).output();
@@ -117,6 +125,46 @@ class SshTargetVmTest {
 
     @Test
     @Order(3)
+    void aNonRootLoginWithPasswordlessSudoAppliesAndRevertsThroughSudo() throws Exception {
+        String cmdline = guest("cat /proc/cmdline").strip();
+        String viaSudo = "ssh:" + SshServer.USER + "@127.0.0.1:" + vm.state().sshPort();
+        assertThat(guest("[ -e /var/lib/suture ] && echo kept || echo none")).as("the first apply of this VM").isEqualTo("none\n");
+
+        CliRun apply = suture(viaSudo, trusted, "apply", cmdlineKo.toString());
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).contains("suture.patched=");
+        assertThat(guest("cat /sys/kernel/livepatch/suture_cmdline/enabled").strip()).isEqualTo("1");
+        assertThat(guest("grep -c \"auth succeeded for '" + SshServer.USER + "'\" /tmp/dropbear.log || true").strip())
+                .as("it logged in as " + SshServer.USER).isNotEqualTo("0");
+
+        CliRun status = suture(viaSudo, trusted, "status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith(viaSudo + " runs ").contains("suture_cmdline: enabled").contains("cmdline_proc_show");
+
+        // Everything the command left on the machine is root's, as if root had run it; nothing is the login's.
+        String owners = guest("find /run/suture /var/lib/suture -exec stat -c '%u:%g %A %n' {} +");
+        assertThat(owners).contains("/var/lib/suture/editions/suture_cmdline");
+        assertThat(owners.lines()).allSatisfy(line -> assertThat(line).startsWith("0:0 "));
+        String ofTheLogin = " \\( -user " + SshServer.USER_UID + " -o -group " + SshServer.USER_UID + " \\)";
+        assertThat(guest("find /home/" + SshServer.USER + ofTheLogin)).as("the login's own files").isNotEmpty();
+        assertThat(guest("find /run /tmp /var /root" + ofTheLogin)).as("nothing anywhere Suture writes is the login's").isEmpty();
+        assertThat(guest(LOCK)).isEqualTo("free\n");
+
+        // Root takes over from there (the store, the lock's directory), and the login again from root.
+        CliRun switched = suture(trusted, "switch", cumulativeKo.toString());
+        assertThat(switched.exitCode()).as(switched.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).isEqualTo(cmdline + " edition-c\n");
+
+        CliRun revert = suture(viaSudo, trusted, "revert", "--all");
+        assertThat(revert.exitCode()).as(revert.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).isEqualTo(cmdline + "\n");
+        assertThat(guest("ls /sys/kernel/livepatch")).isEmpty();
+        assertThat(guest("grep -c '^suture_' /proc/modules || true").strip()).as("every edition unloaded").isEqualTo("0");
+        assertThat(guest(LOCK)).isEqualTo("free\n");
+    }
+
+    @Test
+    @Order(4)
     void applyStatusListSwitchAndRevertOverSsh() throws Exception {
         String cmdline = guest("cat /proc/cmdline").strip();
 
@@ -144,26 +192,71 @@ class SshTargetVmTest {
         assertThat(revert.exitCode()).as(revert.err()).isZero();
         assertThat(guest("cat /proc/cmdline")).isEqualTo(cmdline + "\n");
         assertThat(guest("ls /sys/kernel/livepatch")).isEmpty();
-        assertThat(guest("[ -e /run/suture/lock ] && echo held || echo free")).as("every lock released").isEqualTo("free\n");
+        assertThat(guest(LOCK)).as("every lock released").isEqualTo("free\n");
         assertThat(vm.problemsSince(new TestVm.Snapshot(0, vm.state().taintAtBoot()))).isEmpty();
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aNonRootLoginWithoutSudoIsRefusedWithTheFix() throws Exception {
-        String nonRoot = "ssh:" + SshServer.USER + "@127.0.0.1:" + vm.state().sshPort();
-        CliRun run = CliRun.of("status", "--target", nonRoot, "--identity", identity.toString(), "--known-hosts", trusted.toString());
-        MachineOption.closeAll();
+        String nonRoot = "ssh:" + SshServer.NO_SUDO_USER + "@127.0.0.1:" + vm.state().sshPort();
+        CliRun run = suture(nonRoot, trusted, "status");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains(nonRoot + ": suture is not root (uid 1000) and 'sudo -n' does not work for it there")
+        assertThat(run.err()).contains(nonRoot + ": " + SshServer.NO_SUDO_USER + " is not root (uid "
+                        + SshServer.NO_SUDO_USER_UID + ") and 'sudo -n' does not work for it there")
                 .contains("--target ssh:root@127.0.0.1:" + vm.state().sshPort()).contains("NOPASSWD");
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void vmListNamesTheSshTarget() {
         CliRun run = CliRun.of("vm", "list");
         assertThat(run.out()).containsPattern("itest-ssh .* " + java.util.regex.Pattern.quote(target));
+    }
+
+    @Test
+    @Order(7)
+    void anEditionInstalledOverSshComesBackAfterARebootUntilUninstalled() throws Exception {
+        CliRun install = suture(trusted, "install", cmdlineKo.toString());
+        assertThat(install.exitCode()).as(install.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).as("applied now too").contains("suture.patched=");
+        assertThat(guest("ls /var/lib/suture/installed")).contains("suture_cmdline.ko");
+
+        reboot();
+        CliRun status = suture(trusted, "status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith(target + " runs ").contains("suture_cmdline: enabled").contains("cmdline_proc_show");
+        assertThat(guest("cat /proc/cmdline")).contains("suture.patched=");
+
+        CliRun uninstall = suture(trusted, "uninstall", "suture_cmdline");
+        assertThat(uninstall.exitCode()).as(uninstall.err()).isZero();
+        assertThat(guest("cat /proc/cmdline")).as("still applied until reverted").contains("suture.patched=");
+
+        reboot();
+        CliRun after = suture(trusted, "status");
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(after.out()).contains("no livepatch applied").doesNotContain("suture_cmdline");
+        assertThat(guest("cat /proc/cmdline")).doesNotContain("suture.patched");
+        assertThat(guest("ls /sys/kernel/livepatch")).isEmpty();
+    }
+
+    /**
+     * Reboots the VM and points the commands at it again. Its SSH server keeps its host key: the commands trust only
+     * the key from before the reboot (at the port the VM has now: the same one unless another program took it).
+     */
+    private static void reboot() throws Exception {
+        String hostKey = vm.state().sshHostKey();
+        int port = vm.state().sshPort();
+        vm = vm.reboot(TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
+        double uptime = Double.parseDouble(guest("cat /proc/uptime").split(" ")[0]);
+        assertThat(uptime).as("a fresh boot").isLessThan(60);
+        assertThat(vm.state().sshHostKey()).as("the same host key").isEqualTo(hostKey);
+        if (vm.state().sshPort() != port) {
+            System.err.printf("the SSH port changed across the reboot: %d -> %d%n", port, vm.state().sshPort());
+        }
+        target = vm.state().sshTarget();
+        trusted = Files.writeString(work.resolve("known_hosts_" + vm.state().sshPort()),
+                "[127.0.0.1]:" + vm.state().sshPort() + " " + hostKey + "\n");
     }
 
     private static String fingerprint() throws Exception {
