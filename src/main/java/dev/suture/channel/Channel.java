@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The one small way Suture acts on a machine: run a command, read a file, write a file, copy a file in.
@@ -21,6 +22,14 @@ public interface Channel {
 
     /** A short description for messages, e.g. {@code vm:default} or {@code local}. */
     String describe();
+
+    /**
+     * What a Suture command needs besides {@code --target describe()} to reach this machine as this one did, as
+     * shell words (an SSH machine's {@code --known-hosts FILE}, {@code --identity FILE}...); remedies print them.
+     */
+    default List<String> targetOptions() {
+        return List.of();
+    }
 
     default CommandResult run(String command, Duration timeout) throws IOException {
         var buffer = new java.io.ByteArrayOutputStream();

@@ -41,29 +41,43 @@ public final class SshChannel implements Channel, AutoCloseable {
     }
 
     private final SshAddress address;
+    private final SshOptions options;
     private final SshClient client;
     private final ClientSession session;
     private final boolean sudo;
 
-    private SshChannel(SshAddress address, SshClient client, ClientSession session, boolean sudo) {
+    private SshChannel(SshAddress address, SshOptions options, SshClient client, ClientSession session, boolean sudo) {
         this.address = address;
+        this.options = options;
         this.client = client;
         this.session = session;
         this.sudo = sudo;
     }
 
+    /** {@link #connect(SshAddress, SshOptions, SshEnvironment)} with the environment of the user running Suture. */
+    public static SshChannel connect(SshAddress address, SshOptions options) {
+        return connect(address, options, SshEnvironment.current());
+    }
+
     /**
      * Connects, checks the host key, logs in and finds out how to be root; throws a {@link SutureException} that
-     * says what to do when any of it fails. Nothing runs on the machine before its host key is accepted.
+     * says what to do when any of it fails. Nothing runs on the machine before its host key is accepted. The login
+     * offers the ssh-agent's keys first (as ssh does), then the key files.
      */
-    public static SshChannel connect(SshAddress address, SshOptions options) {
-        SshHostKeys hostKeys = SshHostKeys.of(address, options);
-        SshIdentities.Loaded identities = SshIdentities.load(options.identity());
-        if (identities.keys().isEmpty()) {
-            throw new SutureException(address.describe() + ": no key to log in with (none of ~/.ssh/"
-                    + String.join(", ~/.ssh/", SshIdentities.DEFAULT_NAMES) + " is usable"
-                    + (identities.skipped().isEmpty() ? "" : ": " + String.join("; ", identities.skipped())) + ")",
-                    "give an unencrypted private key with --identity FILE (Suture takes no passwords)");
+    public static SshChannel connect(SshAddress address, SshOptions options, SshEnvironment environment) {
+        SshHostKeys hostKeys = SshHostKeys.of(address, options, environment.sshDir());
+        SshIdentities.Loaded identities = SshIdentities.load(options.identity(), environment.sshDir());
+        SshAgentLogin agent = SshAgentLogin.find(environment.agentSocket());
+        if (identities.keys().isEmpty() && !agent.usable()) {
+            throw new SutureException(address.describe() + ": no key to log in with (" + agent.whyNoKeys() + ", and none of "
+                    + String.join(", ", SshIdentities.DEFAULT_NAMES.stream().map(n -> environment.sshDir().resolve(n).toString()).toList())
+                    + " is usable" + (identities.skipped().isEmpty() ? "" : ": " + String.join("; ", identities.skipped())) + ")",
+                    "add a key to your ssh-agent (ssh-add FILE), or give an unencrypted private key with --identity FILE "
+                            + "(Suture takes no passwords)");
+        }
+        if (agent.problem() != null) {
+            // A stale SSH_AUTH_SOCK should not stop a login the key files can do; it is said, not hidden.
+            System.err.printf("%s: %s; logging in with key files only%n", address.describe(), agent.problem());
         }
         SshClient client = SshClient.setUpDefaultClient();
         // Only what Suture is told: no ~/.ssh/config aliases, no keys MINA finds by itself, no passwords.
@@ -71,6 +85,9 @@ public final class SshChannel implements Channel, AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setServerKeyVerifier(hostKeys);
+        if (agent.usable()) {
+            client.setAgentFactory(agent);
+        }
         CoreModuleProperties.AUTH_TIMEOUT.set(client, options.authTimeout());
         // A connection that died silently (a machine powered off) shows within about a minute, not never.
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(15));
@@ -84,10 +101,10 @@ public final class SshChannel implements Channel, AutoCloseable {
             for (var key : identities.keys()) {
                 session.addPublicKeyIdentity(key);
             }
-            login(session, address, options, hostKeys, identities);
-            SshChannel raw = new SshChannel(address, client, session, false);
+            login(session, address, options, hostKeys, new Offered(agent, identities));
+            SshChannel raw = new SshChannel(address, options, client, session, false);
             boolean sudo = raw.needsSudo(options.sudo());
-            return sudo ? new SshChannel(address, client, session, true) : raw;
+            return sudo ? new SshChannel(address, options, client, session, true) : raw;
         } catch (RuntimeException e) {
             closeQuietly(client, session);
             throw e;
@@ -111,8 +128,24 @@ public final class SshChannel implements Channel, AutoCloseable {
         }
     }
 
+    /** The keys a login offers, the agent's and the files', for the message when none is accepted. */
+    private record Offered(SshAgentLogin agent, SshIdentities.Loaded files) {
+        String describe() {
+            List<String> all = new java.util.ArrayList<>();
+            if (agent.usable()) {
+                all.add("the ssh-agent's " + String.join(", ", agent.keys()));
+            }
+            all.addAll(files.offered());
+            List<String> skipped = new java.util.ArrayList<>(files.skipped());
+            if (agent.problem() != null) {
+                skipped.add(agent.problem());
+            }
+            return String.join(", ", all) + (skipped.isEmpty() ? "" : " (skipped: " + String.join("; ", skipped) + ")");
+        }
+    }
+
     private static void login(ClientSession session, SshAddress address, SshOptions options, SshHostKeys hostKeys,
-                              SshIdentities.Loaded identities) {
+                              Offered offered) {
         boolean done;
         try {
             done = session.auth().verify(options.authTimeout()).isSuccess();
@@ -121,11 +154,13 @@ public final class SshChannel implements Channel, AutoCloseable {
             if (hostKeys.refusal() != null) {
                 throw hostKeys.refusal();
             }
+            SutureException agentRefusal = offered.agent().refusal(address);
+            if (agentRefusal != null) {
+                throw agentRefusal;
+            }
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (why.contains("No more authentication methods") || why.toLowerCase(java.util.Locale.ROOT).contains("authentication")) {
-                throw new SutureException(address.describe() + ": " + address.user() + " may not log in with "
-                        + String.join(", ", identities.offered())
-                        + (identities.skipped().isEmpty() ? "" : " (skipped: " + String.join("; ", identities.skipped()) + ")"),
+                throw new SutureException(address.describe() + ": " + address.user() + " may not log in with " + offered.describe(),
                         "authorize one of these keys for " + address.user() + " on the machine (its ~/.ssh/authorized_keys), "
                                 + "or give the right one with --identity FILE");
             }
@@ -173,7 +208,7 @@ public final class SshChannel implements Channel, AutoCloseable {
             if (uid.equals("0") && !always) {
                 return false;
             }
-            if (new SshChannel(address, client, session, true).run("true", PROBE_TIMEOUT).ok()) {
+            if (new SshChannel(address, options, client, session, true).run("true", PROBE_TIMEOUT).ok()) {
                 return true;
             }
             throw new SutureException(address.describe() + ": " + address.user() + " is not root (uid " + uid
@@ -189,6 +224,12 @@ public final class SshChannel implements Channel, AutoCloseable {
     @Override
     public String describe() {
         return address.describe();
+    }
+
+    /** The options given for this machine, which a command a message suggests must repeat to reach it. */
+    @Override
+    public List<String> targetOptions() {
+        return options.commandLine();
     }
 
     /** Whether commands go through {@code sudo -n} (the login is not root, or {@code --sudo}). */

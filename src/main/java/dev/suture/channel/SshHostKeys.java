@@ -39,8 +39,8 @@ final class SshHostKeys implements ServerKeyVerifier {
     }
 
     /** The files to consult: ~/.ssh/known_hosts and the extra one; a new key goes to the extra one if given. */
-    static SshHostKeys of(SshAddress address, SshOptions options) {
-        Path user = SshOptions.userSshDir().resolve("known_hosts");
+    static SshHostKeys of(SshAddress address, SshOptions options, Path sshDir) {
+        Path user = sshDir.resolve("known_hosts");
         List<Path> files = new ArrayList<>(List.of(user));
         if (options.knownHosts() != null) {
             if (!Files.isRegularFile(options.knownHosts()) && !options.acceptNewHostKey()) {

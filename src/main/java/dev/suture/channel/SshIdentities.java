@@ -12,8 +12,8 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * The keys Suture logs in with: {@code --identity FILE} first, then ~/.ssh/id_ed25519, id_ecdsa and id_rsa.
- * Never a password. A key protected by a passphrase is skipped (Suture asks for none), and named if the login
+ * The key files Suture logs in with: {@code --identity FILE} first, then ~/.ssh/id_ed25519, id_ecdsa and id_rsa
+ * (the ssh-agent's keys, offered before these, are {@link SshAgentLogin}'s). Never a password. A key protected by a passphrase is skipped (Suture asks for none), and named if the login
  * then fails, so the user knows which key to offer differently.
  */
 final class SshIdentities {
@@ -26,7 +26,7 @@ final class SshIdentities {
     private SshIdentities() {
     }
 
-    static Loaded load(Path identity) {
+    static Loaded load(Path identity, Path sshDir) {
         List<KeyPair> keys = new ArrayList<>();
         List<String> offered = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -49,7 +49,7 @@ final class SshIdentities {
             }
         }
         for (String name : DEFAULT_NAMES) {
-            Path file = SshOptions.userSshDir().resolve(name);
+            Path file = sshDir.resolve(name);
             if (!Files.isRegularFile(file) || file.equals(identity)) {
                 continue;
             }

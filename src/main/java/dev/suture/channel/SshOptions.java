@@ -2,9 +2,12 @@ package dev.suture.channel;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * How Suture logs in over SSH. There is no password: keys only (the user's ~/.ssh keys and {@code identity}).
+ * How Suture logs in over SSH, as the command line said. There is no password: keys only (the ssh-agent's, the
+ * user's ~/.ssh keys and {@code identity}; where those are is {@link SshEnvironment}'s).
  *
  * @param knownHosts        a known-hosts file to trust besides ~/.ssh/known_hosts (null for none); with
  *                          {@code acceptNewHostKey} a new key is added to it rather than to ~/.ssh/known_hosts
@@ -39,8 +42,29 @@ public record SshOptions(Path knownHosts, Path identity, boolean acceptNewHostKe
         return new SshOptions(knownHosts, identity, acceptNewHostKey, always, connectTimeout, authTimeout);
     }
 
-    /** ~/.ssh of the user running Suture. */
-    static Path userSshDir() {
-        return Path.of(System.getProperty("user.home"), ".ssh");
+    /**
+     * These options as shell words of a command line, for a command a message suggests, so it reaches the machine as this one
+     * did: paths absolute (the user may run it from elsewhere) and quoted for the shell; what is the default is left
+     * out. Never {@code --accept-new-host-key}: the key it accepted is recorded now, and accepting a new one is a
+     * decision to take again, not to repeat unseen. {@code --sudo} only when it was asked for (not when detected).
+     */
+    public List<String> commandLine() {
+        List<String> words = new ArrayList<>();
+        if (knownHosts != null) {
+            words.add("--known-hosts");
+            words.add(ShellQuote.quote(knownHosts.toAbsolutePath().toString()));
+        }
+        if (identity != null) {
+            words.add("--identity");
+            words.add(ShellQuote.quote(identity.toAbsolutePath().toString()));
+        }
+        if (sudo) {
+            words.add("--sudo");
+        }
+        if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT)) {
+            words.add("--connect-timeout");
+            words.add(Long.toString(connectTimeout.toSeconds()));
+        }
+        return List.copyOf(words);
     }
 }

@@ -35,7 +35,8 @@ final class MachineOption {
     boolean acceptNewHostKey;
 
     @Option(names = "--identity", paramLabel = "FILE",
-            description = "ssh: log in with this private key (besides ~/.ssh/id_ed25519, id_ecdsa, id_rsa). No passwords.")
+            description = "ssh: also log in with this private key. Keys are offered in this order: the ssh-agent's "
+                    + "(SSH_AUTH_SOCK), this FILE, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa (unencrypted). No passwords.")
     Path identity;
 
     @Option(names = "--sudo",
@@ -44,7 +45,7 @@ final class MachineOption {
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "20",
             description = "ssh: how long connecting and logging in may take, each (default: ${DEFAULT-VALUE}).")
-    int connectTimeoutSeconds;
+    int connectTimeoutSeconds = (int) SshOptions.DEFAULT_CONNECT_TIMEOUT.toSeconds(); // also when made without picocli (build --target)
 
     /** The channel; an SSH machine is connected here, once per command, and its host key checked first. */
     Channel channel() {

@@ -5,6 +5,7 @@ import dev.suture.channel.Channel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,11 @@ final class BoundedChannel implements Channel {
     @Override
     public String describe() {
         return raw.describe();
+    }
+
+    @Override
+    public List<String> targetOptions() {
+        return raw.targetOptions();
     }
 
     private interface Call<T> {

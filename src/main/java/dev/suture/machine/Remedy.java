@@ -4,7 +4,8 @@ import dev.suture.channel.Channel;
 
 /**
  * A Suture command a message suggests, written for the machine it is about: pasted as printed, it acts there
- * and not on this host ({@code --target} is left out only for this host, the default).
+ * and not on this host ({@code --target} is left out only for this host, the default), and reaches it as the
+ * command that printed it did (an SSH machine's {@code --known-hosts}, {@code --identity}... repeated).
  */
 public final class Remedy {
     private Remedy() {
@@ -15,6 +16,7 @@ public final class Remedy {
         StringBuilder command = new StringBuilder("'suture ").append(verb);
         if (!"local".equals(machine.describe())) {
             command.append(" --target ").append(machine.describe());
+            machine.targetOptions().forEach(word -> command.append(' ').append(word));
         }
         for (String arg : args) {
             command.append(' ').append(arg);

@@ -23,11 +23,11 @@ import org.apache.sshd.server.command.Command;
  * An SSH server for channel tests, inside the test's JVM (MINA's server): only on 127.0.0.1, a free high port,
  * one authorized key, its own host key; commands run under {@code /bin/sh -c} on this host with a PATH that
  * may put stand-ins first (an {@code id} that says uid 1000, a {@code sudo}). Every command it is asked to run is
- * recorded, so a test can prove that nothing ran.
+ * recorded, so a test can prove that nothing ran. Public for tests of other packages that need a real SSH machine.
  */
-final class LocalSshServer implements AutoCloseable {
-    final KeyPair hostKey;
-    final List<String> commands = new CopyOnWriteArrayList<>();
+public final class LocalSshServer implements AutoCloseable {
+    public final KeyPair hostKey;
+    public final List<String> commands = new CopyOnWriteArrayList<>();
     private final SshServer server;
 
     private LocalSshServer(KeyPair hostKey, PublicKey authorized, Path pathFirst) throws IOException {
@@ -46,22 +46,26 @@ final class LocalSshServer implements AutoCloseable {
         server.start();
     }
 
-    static LocalSshServer start(PublicKey authorized, Path pathFirst) throws Exception {
+    public static LocalSshServer start(PublicKey authorized, Path pathFirst) throws Exception {
         return new LocalSshServer(newKey(), authorized, pathFirst);
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
-    static KeyPair newKey() throws Exception {
+    public static KeyPair newKey() throws Exception {
         return org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair("ssh-ed25519", 256);
     }
 
     /** Writes the key as ssh-keygen would (OpenSSH format, no passphrase), private to the user. */
-    static Path writePrivateKey(KeyPair key, Path file) throws Exception {
+    public static Path writePrivateKey(KeyPair key, Path file) throws Exception {
+        return writePrivateKey(key, "suture-test", file);
+    }
+
+    static Path writePrivateKey(KeyPair key, String comment, Path file) throws Exception {
         try (OutputStream out = Files.newOutputStream(file)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "suture-test", null, out);
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, comment, null, out);
         }
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;

@@ -48,6 +48,11 @@ class SshChannelTest {
         return SshOptions.defaults().withIdentity(identity).withKnownHosts(knownHosts);
     }
 
+    /** A user with an empty ~/.ssh and no ssh-agent, whatever the user running the tests has: only --identity logs in. */
+    private SshChannel connect(SshAddress address, SshOptions options) {
+        return SshChannel.connect(address, options, new SshEnvironment(dir.resolve("home/.ssh"), null));
+    }
+
     private void trust(java.security.PublicKey key) throws Exception {
         Files.writeString(knownHosts, "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(key) + "\n");
     }
@@ -56,7 +61,7 @@ class SshChannelTest {
     void unknownHostKeyIsRefusedBeforeAnyCommandWithItsFingerprint() throws Exception {
         server = LocalSshServer.start(clientKey.getPublic(), null);
         Files.writeString(knownHosts, "");
-        assertThatThrownBy(() -> SshChannel.connect(address(), options()))
+        assertThatThrownBy(() -> connect(address(), options()))
                 .isInstanceOf(SutureException.class)
                 .hasMessageContaining("ssh:root@127.0.0.1:" + server.port() + ": the host key is not known: ssh-ed25519 "
                         + SshHostKeys.fingerprint(server.hostKey.getPublic()))
@@ -70,7 +75,7 @@ class SshChannelTest {
     void changedHostKeyIsRefusedEvenWhenAskedToAcceptNewKeys() throws Exception {
         server = LocalSshServer.start(clientKey.getPublic(), null);
         trust(LocalSshServer.newKey().getPublic());
-        assertThatThrownBy(() -> SshChannel.connect(address(), options().acceptingNewHostKey(true)))
+        assertThatThrownBy(() -> connect(address(), options().acceptingNewHostKey(true)))
                 .isInstanceOf(SutureException.class)
                 .hasMessageContaining("the host key has CHANGED")
                 .hasMessageContaining(SshHostKeys.fingerprint(server.hostKey.getPublic()))
@@ -82,12 +87,12 @@ class SshChannelTest {
     @Test
     void acceptNewHostKeyRecordsItAndTheNextConnectionTrustsIt() throws Exception {
         server = LocalSshServer.start(clientKey.getPublic(), null);
-        try (SshChannel ch = SshChannel.connect(address(), options().acceptingNewHostKey(true))) {
+        try (SshChannel ch = connect(address(), options().acceptingNewHostKey(true))) {
             assertThat(ch.run("echo hi").output()).isEqualTo("hi\n");
         }
         assertThat(Files.readString(knownHosts)).isEqualTo("[127.0.0.1]:" + server.port() + " "
                 + PublicKeyEntry.toString(server.hostKey.getPublic()) + "\n");
-        try (SshChannel ch = SshChannel.connect(address(), options())) {
+        try (SshChannel ch = connect(address(), options())) {
             assertThat(ch.describe()).isEqualTo("ssh:root@127.0.0.1:" + server.port());
             assertThat(ch.usesSudo()).isFalse();
         }
@@ -97,7 +102,7 @@ class SshChannelTest {
     void commandsFilesAndTimeoutsOverOneConnection() throws Exception {
         server = LocalSshServer.start(clientKey.getPublic(), null);
         trust(server.hostKey.getPublic());
-        try (SshChannel ch = SshChannel.connect(address(), options())) {
+        try (SshChannel ch = connect(address(), options())) {
             var streamed = new ByteArrayOutputStream();
             assertThat(ch.run("echo out; echo err >&2; exit 7", streamed, Duration.ofSeconds(30))).isEqualTo(7);
             assertThat(streamed.toString(StandardCharsets.UTF_8)).contains("out\n").contains("err\n").doesNotMatch("(?s)^[0-9]+\n.*");
@@ -145,14 +150,14 @@ class SshChannelTest {
         server = LocalSshServer.start(clientKey.getPublic(), bin);
         trust(server.hostKey.getPublic());
         SshAddress user = new SshAddress("deploy", "127.0.0.1", server.port());
-        try (SshChannel ch = SshChannel.connect(user, options())) {
+        try (SshChannel ch = connect(user, options())) {
             assertThat(ch.usesSudo()).isTrue();
             assertThat(ch.run("echo as-root").output()).isEqualTo("as-root\n");
         }
         assertThat(Files.readString(dir.resolve("sudo.log"))).contains("sh -c printf").contains("echo as-root");
 
         script(bin.resolve("sudo"), "#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n");
-        assertThatThrownBy(() -> SshChannel.connect(user, options()))
+        assertThatThrownBy(() -> connect(user, options()))
                 .isInstanceOf(SutureException.class)
                 .hasMessageContaining("deploy is not root (uid 1000) and 'sudo -n' does not work for it there")
                 .satisfies(e -> assertThat(((SutureException) e).fix()).contains("ssh:root@127.0.0.1:" + server.port())
@@ -163,7 +168,7 @@ class SshChannelTest {
     void aKeyTheServerDoesNotAcceptIsNamedAndNoPasswordIsTried() throws Exception {
         server = LocalSshServer.start(LocalSshServer.newKey().getPublic(), null);
         trust(server.hostKey.getPublic());
-        assertThatThrownBy(() -> SshChannel.connect(address(), options()))
+        assertThatThrownBy(() -> connect(address(), options()))
                 .isInstanceOf(SutureException.class)
                 .hasMessageContaining("root may not log in with " + identity)
                 .satisfies(e -> assertThat(((SutureException) e).fix()).contains("--identity"));
@@ -176,7 +181,7 @@ class SshChannelTest {
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        assertThatThrownBy(() -> SshChannel.connect(new SshAddress("root", "127.0.0.1", port), SshOptions.defaults().withIdentity(identity)))
+        assertThatThrownBy(() -> connect(new SshAddress("root", "127.0.0.1", port), SshOptions.defaults().withIdentity(identity)))
                 .isInstanceOf(SutureException.class).hasMessageContaining("connection refused");
     }
 
