@@ -12,6 +12,7 @@ import dev.suture.vm.TestVm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +132,51 @@ class TransitionVmTest {
         assertThat(vm.channel().run("cat /tmp/read.status").output().strip()).isEqualTo("0");
         assertThat(vm.channel().run("cat /tmp/read.out").output()).isEqualTo("fixture: old\n");
         assertThat(vm.channel().run("dmesg | grep -c 'new block_wait done'").output().strip()).isNotEqualTo("0");
+    }
+
+    @Test
+    void allowMixedNamingAnotherFunctionNeverForcesAUserTaskInAReplacedOne() throws Exception {
+        ctl("hold-reader");
+        vm.channel().run("setsid sh -c 'cat /proc/suture_fixture_block >/dev/null' >/dev/null 2>&1 &");
+        Thread.sleep(700);
+        // No nudge before the deadline: the reader stays in fixture_block_wait, which --allow-mixed does not name.
+        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(15), Duration.ofSeconds(60),
+                TransitionPolicy.OnTimeout.ROLLBACK).withAllowMixed(Set.of("fixture_kthread_wait"));
+        assertThatThrownBy(() -> applier().apply(fixture.patchKo, manifest, policy))
+                .isInstanceOfSatisfying(SutureException.class, e -> {
+                    assertThat(e.getMessage()).contains("rolled back; the kernel runs the old code").contains("cat (pid")
+                            .contains("in fixture_block_wait");
+                    assertThat(e.fix()).startsWith("retry when the blocking tasks are idle").doesNotContain("allow-mixed");
+                });
+        assertThat(events).as("nothing forced").noneMatch(e -> e instanceof TransitionEvent.Forced
+                || e instanceof TransitionEvent.CompletedMixed);
+        assertThat(LivepatchState.read(vm.channel()).patches()).isEmpty();
+        assertThat(vm.channel().run("grep -c " + FixtureVm.PATCH + " /proc/modules; ls /run/suture | grep -c mixed")
+                .output()).isEqualTo("0\n0\n");
+    }
+
+    @Test
+    void aThreadInANamedFunctionKeepsItsOldCodeUntilItLeavesAndThenRunsTheNew() throws Exception {
+        ctl("hold-kthread");
+        Thread.sleep(500);
+        TransitionPolicy policy = new TransitionPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                TransitionPolicy.OnTimeout.ROLLBACK).withAllowMixed(Set.of("fixture_kthread_wait"));
+        long start = System.nanoTime();
+        applier().apply(fixture.patchKo, manifest, policy);
+        assertThat((System.nanoTime() - start) / 1e9).as("completed without waiting for the deadline").isLessThan(45);
+        assertThat(events).anyMatch(e -> e instanceof TransitionEvent.Forced f && "--allow-mixed".equals(f.allowedBy())
+                && f.tasks().stream().anyMatch(b -> b.comm().equals("suture_fixture") && !b.neverLeaves()));
+        assertThat(events).anyMatch(e -> e instanceof TransitionEvent.CompletedMixed m && m.oldCodeThreads() == 1);
+        LivepatchState.Patch patch = LivepatchState.read(vm.channel()).patch(FixtureVm.PATCH).orElseThrow();
+        assertThat(patch.enabled() && !patch.inTransition()).as("applied and settled").isTrue();
+        assertThat(MixedThreads.stillOld(vm.channel(), FixtureVm.PATCH)).extracting(TransitionEvent.Blocker::comm)
+                .containsExactly("suture_fixture");
+
+        long before = rounds();
+        ctl("release-kthread");
+        Thread.sleep(700);
+        assertThat(rounds() - before).as("out of the old wait, its next call runs the new code, which counts in thousands")
+                .isGreaterThanOrEqualTo(1000);
     }
 
     @Test
