@@ -5,6 +5,7 @@ import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.kernel.build.ModuleSigner;
+import dev.suture.machine.PatchApplier;
 import dev.suture.machine.RunningKernel;
 import dev.suture.patch.module.BuildOutcome;
 import dev.suture.patch.module.PatchBuild;
@@ -56,6 +57,12 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--sign-cert", paramLabel = "CERT", description = "The X.509 certificate of --sign-key (PEM or DER).")
     Path signCert;
 
+    @Option(names = "--check-on", paramLabel = "MACHINE",
+            description = {"After building, check the module against a running machine (local, vm:NAME, ssh:...)",
+                    "without loading it: its kernel, run-pre, the tasks that would block the transition, and",
+                    "threads that never leave a replaced function (never-quiescent)."})
+    String checkOn;
+
     @Option(names = "--keep-build", description = "Keep the build's work directory (for debugging); it is removed otherwise.")
     boolean keepBuild;
 
@@ -101,6 +108,13 @@ final class BuildCommand implements Callable<Integer> {
         for (String spec : kernelsOf) {
             releases.add(runningRelease(spec));
         }
+        if (checkOn != null && (releases.size() > 1 || !kernelsOf.isEmpty())) {
+            throw new SutureException("--check-on checks one module against one machine",
+                    "build for that machine's kernel alone: suture build " + fix + " --check-on " + checkOn);
+        }
+        if (checkOn != null && releases.isEmpty()) {
+            releases.add(runningRelease(checkOn));  // the machine's own kernel, unless --kernel says otherwise
+        }
         if (releases.size() > 1 || !kernelsOf.isEmpty()) {
             if (output == null) {
                 throw new SutureException("building for several kernels needs a directory for the modules",
@@ -115,6 +129,24 @@ final class BuildCommand implements Callable<Integer> {
         withModules.forEach(build::withModuleFile);
         signer().ifPresent(build::signWith);
         BuildOutcome outcome = build.build(source, out, cumulative);
-        return new BuildReport(source, targetKernel, json, explain).print(outcome, (System.nanoTime() - start) / 1e9);
+        int status = new BuildReport(source, targetKernel, json, explain).print(outcome, (System.nanoTime() - start) / 1e9);
+        if (status == 0 && checkOn != null && outcome instanceof BuildOutcome.Built built) {
+            checkOn(built);
+        }
+        return status;
+    }
+
+    /** What apply would find on the machine before loading, asked now; nothing is loaded or changed there. */
+    private void checkOn(BuildOutcome.Built built) throws java.io.IOException {
+        MachineOption machine = new MachineOption();
+        machine.machine = checkOn;
+        var channel = machine.channel();
+        try {
+            new PatchApplier(channel, PatchApplier.lines(System.err::println)).preflight(built.manifest(), built.module());
+        } catch (SutureException e) {
+            throw new SutureException("built " + built.module() + ", but apply on " + channel.describe() + " would refuse it: "
+                    + e.getMessage(), e.fix(), e.exitCode(), e);
+        }
+        System.err.println("checked on " + channel.describe() + ": apply would load it");
     }
 }

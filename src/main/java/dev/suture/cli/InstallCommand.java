@@ -41,7 +41,7 @@ final class InstallCommand implements Callable<Integer> {
             if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
                 applier.apply(module, manifest, policy);
             } else {
-                applier.preflight(manifest);
+                applier.preflight(manifest, module);
             }
             new Installer(channel).install(module, manifest);
         }

@@ -84,9 +84,14 @@ public final class PatchApplier {
 
     /** Refuses, before anything is loaded, a patch built for another kernel or already applied. */
     public RunningKernel preflight(PatchManifest manifest) throws IOException {
+        return preflight(manifest, Path.of("PATCH.ko"));
+    }
+
+    /** As {@link #preflight(PatchManifest)}, for the module at {@code ko}, which a remedy names. */
+    public RunningKernel preflight(PatchManifest manifest, Path ko) throws IOException {
         return step("the check of " + manifest.name(), PREFLIGHT, manifest.name(), NOTHING_LOADED,
                 () -> preflight(manifest, Optional.empty(), java.util.Set.of(),
-                        fns -> Remedy.suture(raw, "apply", "--allow-mixed", fns, "PATCH.ko")));
+                        fns -> Remedy.suture(raw, "apply", "--allow-mixed", fns, ShellQuote.quote(ko.toString()))));
     }
 
     private static final String PREFLIGHT = "the checks before loading (kernel identity, run-pre, predicted blockers)";

@@ -74,6 +74,20 @@ class NeverQuiescentVmTest {
 
     @Test
     @Order(2)
+    void buildCheckedOnTheMachineSaysTheSameBeforeAnythingIsCopiedThere(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("checked.ko");
+        CliRun run = CliRun.of("build", Path.of(System.getProperty("suture.repo", "."))
+                .resolve("examples/kthread-loop/smpboot-loop.patch").toString(), "-o", out.toString(), "--check-on", TARGET);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("runs 6.1.0-").containsPattern("suture: built " + java.util.regex.Pattern.quote(out.toString())
+                        + ", but apply on " + TARGET + " would refuse it: never-quiescent: smpboot_thread_fn: 6 kernel thread")
+                .contains("'suture apply --target " + TARGET + " --allow-mixed smpboot_thread_fn " + out + "'");
+        assertThat(guest("ls /sys/kernel/livepatch; ls -R /var/lib/suture 2>/dev/null | grep -c " + PATCH + "; grep -c "
+                + PATCH + " /proc/modules")).as("nothing copied there, nothing loaded").isEqualTo("0\n0\n");
+    }
+
+    @Test
+    @Order(3)
     void allowedToMixTheLoopIsAppliedRunsAMinuteOfWorkHealthyAndRevertsClean() throws Exception {
         TestVm.Snapshot before = vm.snapshot();
         CliRun apply = CliRun.of("apply", "--target", TARGET, "--allow-mixed", "smpboot_thread_fn", ko.toString());
