@@ -395,11 +395,6 @@ public final class PatchApplier {
         }
     }
 
-    /** The tasks a patch in transition still waits for, with the replaced function each sits in. */
-    public List<Blocker> pending(LivepatchState.Patch patch) throws IOException {
-        return watch.pending(patch);
-    }
-
     /** Applies with the default policy and the given timeout. */
     public void apply(Path ko, PatchManifest manifest, java.time.Duration timeout) throws IOException {
         apply(ko, manifest, new TransitionPolicy(timeout, TransitionPolicy.DEFAULT.signalAfter(),
