@@ -1,5 +1,6 @@
 package dev.suture.cli;
 
+import dev.suture.SutureException;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
 import dev.suture.machine.PatchApplier;
@@ -24,6 +25,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     AllowMixedOption mixing;
 
+    @Mixin
+    ResultOption result;
+
     @Parameters(paramLabel = "PATCH.ko|DIR", description = {"The module 'suture build' made, or the directory a build",
             "for several kernels made (the module for the kernel the machine runs is picked)."})
     Path given;
@@ -31,14 +35,23 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TransitionPolicy policy = mixing.applyTo(transition.policy());
-        var channel = transition.bound(machine.channel());
-        Path module = ModuleChoice.pick(given, channel);
-        PatchManifest manifest = ManifestReader.read(module);
-        try (var lock = transition.lock(channel, "apply " + manifest.name())) {
-            new PatchApplier(channel, transition.events(), transition.deadline()).apply(module, manifest, policy);
-        }
-        if (!transition.json) {
-            System.out.println(manifest.name());
+        ResultOption.Recorder recorder = result.start("apply", machine.machine);
+        try {
+            var channel = transition.bound(machine.channel());
+            recorder.reached(channel);
+            Path module = ModuleChoice.pick(given, channel);
+            PatchManifest manifest = ManifestReader.read(module);
+            recorder.patch(manifest.name());
+            try (var lock = transition.lock(channel, "apply " + manifest.name())) {
+                new PatchApplier(channel, recorder.events(transition.events()), transition.deadline())
+                        .apply(module, manifest, policy);
+            }
+            recorder.succeeded(dev.suture.fleet.Outcome.APPLIED);
+            if (!transition.json) {
+                System.out.println(manifest.name());
+            }
+        } catch (SutureException e) {
+            throw recorder.failed(e);
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.suture.cli;
 
+import dev.suture.SutureException;
 import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
 import dev.suture.channel.Channel;
@@ -28,24 +29,37 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--no-apply", description = "Only install for future boots; do not apply now.")
     boolean noApply;
 
-    @Parameters(paramLabel = "PATCH.ko", description = "The module 'suture build' made.")
-    Path module;
+    @Mixin
+    ResultOption result;
+
+    @Parameters(paramLabel = "PATCH.ko|DIR", description = {"The module 'suture build' made, or the directory a build",
+            "for several kernels made (the module for the kernel the machine runs is picked)."})
+    Path given;
 
     @Override
     public Integer call() throws Exception {
-        PatchManifest manifest = ManifestReader.read(module);
         TransitionPolicy policy = transition.policy();
-        Channel channel = transition.bound(machine.channel());
-        try (var lock = transition.lock(channel, "install " + manifest.name())) {
-            PatchApplier applier = new PatchApplier(channel, transition.events(), transition.deadline());
-            if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
-                applier.apply(module, manifest, policy);
-            } else {
-                applier.preflight(manifest, module);
+        ResultOption.Recorder recorder = result.start("install", machine.machine);
+        try {
+            Channel channel = transition.bound(machine.channel());
+            recorder.reached(channel);
+            Path module = ModuleChoice.pick(given, channel);
+            PatchManifest manifest = ManifestReader.read(module);
+            recorder.patch(manifest.name());
+            try (var lock = transition.lock(channel, "install " + manifest.name())) {
+                PatchApplier applier = new PatchApplier(channel, recorder.events(transition.events()), transition.deadline());
+                if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {
+                    applier.apply(module, manifest, policy);
+                } else {
+                    applier.preflight(manifest, module);
+                }
+                new Installer(channel).install(module, manifest);
             }
-            new Installer(channel).install(module, manifest);
+            recorder.succeeded(dev.suture.fleet.Outcome.INSTALLED);
+            System.err.println(manifest.name() + " is installed on " + channel.describe() + ": it is applied again at boot");
+        } catch (SutureException e) {
+            throw recorder.failed(e);
         }
-        System.err.println(manifest.name() + " is installed on " + channel.describe() + ": it is applied again at boot");
         return 0;
     }
 }

@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
                 CacheCommand.class,
                 InstallCommand.class,
                 UninstallCommand.class,
+                HealthCommand.class,
+                FleetCommand.class,
                 DemoCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })

@@ -19,6 +19,13 @@ final class ModuleChoice {
     private ModuleChoice() {
     }
 
+    /** The directory has no module for the kernel build the machine runs; the machine was left untouched. */
+    static final class NoModule extends SutureException {
+        NoModule(String cause, String fix) {
+            super(cause, fix);
+        }
+    }
+
     /** The module to apply: {@code given} itself when it is a file, else the match in the directory. */
     static Path pick(Path given, Channel machine) throws IOException {
         if (!Files.isDirectory(given)) {
@@ -38,7 +45,7 @@ final class ModuleChoice {
             }
             offered.add(m.release());
         }
-        throw new SutureException(machine.describe() + " runs " + running.release() + " (build id " + running.buildId()
+        throw new NoModule(machine.describe() + " runs " + running.release() + " (build id " + running.buildId()
                 + "), and " + given + " has no module for it" + (offered.isEmpty() ? "" : " (it has: "
                 + String.join(", ", offered) + ")") + "; nothing was done",
                 "build the fix for it: suture build FIX --kernel " + running.release() + " -o " + given);

@@ -28,25 +28,36 @@ final class RevertCommand implements Callable<Integer> {
     @Mixin
     TransitionOptions transition;
 
+    @Mixin
+    ResultOption result;
+
     @Override
     public Integer call() throws Exception {
         if (all == (name != null)) {
             throw new SutureException("name one patch or give --all", "suture revert NAME, or suture revert --all");
         }
         TransitionPolicy policy = transition.policy();
-        Channel channel = transition.bound(machine.channel());
-        PatchApplier applier = new PatchApplier(channel, transition.events(), transition.deadline());
-        // The stack is read once the lock is held: whatever ran before may have changed it.
-        try (var lock = transition.lock(channel, "revert " + (all ? "--all" : name))) {
-            List<String> names = all
-                    ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()
-                    : List.of(name);
-            if (names.isEmpty()) {
-                System.err.println("no livepatch applied on " + channel.describe());
+        ResultOption.Recorder recorder = result.start("revert", machine.machine);
+        recorder.patch(name);
+        try {
+            Channel channel = transition.bound(machine.channel());
+            recorder.reached(channel);
+            PatchApplier applier = new PatchApplier(channel, recorder.events(transition.events()), transition.deadline());
+            // The stack is read once the lock is held: whatever ran before may have changed it.
+            try (var lock = transition.lock(channel, "revert " + (all ? "--all" : name))) {
+                List<String> names = all
+                        ? LivepatchState.read(channel).patches().reversed().stream().map(LivepatchState.Patch::name).toList()
+                        : List.of(name);
+                if (names.isEmpty()) {
+                    System.err.println("no livepatch applied on " + channel.describe());
+                }
+                for (String n : names) {
+                    applier.revert(n, policy);
+                }
             }
-            for (String n : names) {
-                applier.revert(n, policy);
-            }
+            recorder.succeeded(dev.suture.fleet.Outcome.REVERTED);
+        } catch (SutureException e) {
+            throw recorder.failed(e);
         }
         return 0;
     }

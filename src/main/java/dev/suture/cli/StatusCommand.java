@@ -18,8 +18,21 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = {"Every machine of an Ansible inventory (read with ansible-inventory --list; ansible_host,",
+                    "ansible_port, ansible_user, ansible_ssh_private_key_file, ansible_become apply) or of a file of",
+                    "[USER@]HOST[:PORT] lines, asked in parallel: one table (or --json)."})
+    java.nio.file.Path inventory;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
+            description = "With --inventory: at most N machines asked at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
     @Override
     public Integer call() throws Exception {
+        if (inventory != null) {
+            return FleetStatusView.show(inventory, machine.sshOptions(), parallel, json, System.out);
+        }
         Channel channel = machine.channel();
         MachineStatus status = MachineStatus.read(channel);
         if (json) {

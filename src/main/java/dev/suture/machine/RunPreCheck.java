@@ -92,7 +92,7 @@ final class RunPreCheck {
     }
 
     private SutureException mismatch(PatchManifest manifest, PatchManifest.Function f, String detail) {
-        return new SutureException("run-pre check: the running code of " + f.object() + ":" + f.name()
+        return new RunPreMismatch("run-pre check: the running code of " + f.object() + ":" + f.name()
                 + " is not the code patch " + manifest.name() + " was built against (" + detail + "); nothing was loaded",
                 "the machine runs different code (another build, or code changed by something else): build the fix against it");
     }

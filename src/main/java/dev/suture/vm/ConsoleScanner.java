@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * lockups and stalls. The patterns are the kernel's fixed message prefixes (printk of panic(),
  * die(), BUG(), __warn(), the watchdogs and RCU).
  */
-final class ConsoleScanner {
+public final class ConsoleScanner {
     private static final int BEFORE = 3;
     private static final int AFTER = 25;
 

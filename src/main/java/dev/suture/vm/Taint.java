@@ -7,7 +7,7 @@ import java.util.List;
  * The kernel's taint flags ({@code /proc/sys/kernel/tainted}, Documentation/admin-guide/tainted-kernels.rst).
  * Loading an unsigned out-of-tree livepatch module sets O, E and K by design; any other new bit is a failure.
  */
-final class Taint {
+public final class Taint {
     private static final String LETTERS = "PFSRMBUDAWCIOELKXT";
     /** O (out-of-tree), E (unsigned), K (livepatched). */
     public static final long EXPECTED_FROM_LIVEPATCH = (1L << 12) | (1L << 13) | (1L << 15);

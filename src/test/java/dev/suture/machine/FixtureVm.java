@@ -20,19 +20,19 @@ import java.util.List;
  * functions a patch replaces (see suture_fixture.c), built against the machine's headers, loaded at boot,
  * and the patch that replaces those functions.
  */
-final class FixtureVm {
-    static final String PATCH = "suture_fixture_patch";
+public final class FixtureVm {
+    public static final String PATCH = "suture_fixture_patch";
     private static final String RESOURCES = "/dev/suture/machine/fixture/";
 
-    final Path fixtureKo;
-    final Path patchKo;
+    public final Path fixtureKo;
+    public final Path patchKo;
 
     private FixtureVm(Path fixtureKo, Path patchKo) {
         this.fixtureKo = fixtureKo;
         this.patchKo = patchKo;
     }
 
-    static FixtureVm build(CachedKernel kernel, Path dir) throws IOException {
+    public static FixtureVm build(CachedKernel kernel, Path dir) throws IOException {
         Path moduleDir = Files.createDirectories(dir.resolve("fixture"));
         for (String name : List.of("suture_fixture.c", "Kbuild")) {
             copy(name, moduleDir.resolve(name));
@@ -47,7 +47,7 @@ final class FixtureVm {
         return new FixtureVm(fixture, patch);
     }
 
-    TestVm boot(CachedKernel kernel, String name) throws IOException {
+    public TestVm boot(CachedKernel kernel, String name) throws IOException {
         return TestVm.boot(VmSpec.of(name, kernel).withModules(List.of(fixtureKo.toString()), List.of()), false, true,
                 TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
     }
