@@ -6,6 +6,7 @@ import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.kernel.build.ModuleSigner;
 import dev.suture.machine.PatchApplier;
+import dev.suture.manifest.Fixes;
 import dev.suture.machine.RunningKernel;
 import dev.suture.patch.module.BuildOutcome;
 import dev.suture.patch.module.PatchBuild;
@@ -63,6 +64,14 @@ final class BuildCommand implements Callable<Integer> {
                     "threads that never leave a replaced function (never-quiescent)."})
     String checkOn;
 
+    @Option(names = "--title", paramLabel = "TEXT",
+            description = "What the fix is, for list, status and a fleet's reports (default: a git format-patch mail's subject).")
+    String title;
+
+    @Option(names = "--cve", paramLabel = "CVE-ID",
+            description = {"A CVE the fix fixes, added to those its text names (status --cve asks for it). Repeatable."})
+    List<String> cves = new ArrayList<>();
+
     @Option(names = "--keep-build", description = "Keep the build's work directory (for debugging); it is removed otherwise.")
     boolean keepBuild;
 
@@ -92,6 +101,15 @@ final class BuildCommand implements Callable<Integer> {
         return signKey == null ? java.util.Optional.empty() : java.util.Optional.of(new ModuleSigner(signKey, signCert));
     }
 
+    /** What the user says the fix fixes; refused before anything is fetched or compiled when it cannot be kept. */
+    private Fixes givenFixes() {
+        if (title != null && title.chars().anyMatch(c -> Character.isISOControl(c) && !Character.isWhitespace(c))) {
+            throw new SutureException("--title holds control characters, which list and status would print as they are",
+                    "give the title as plain text: --title 'what the fix does'");
+        }
+        return new Fixes(title, cves.stream().map(c -> Fixes.requireCve(c, "--cve")).toList());
+    }
+
     /** The release the machine named as {@code --target} would name it runs, asked on the machine itself. */
     private static String runningRelease(String spec) throws java.io.IOException {
         MachineOption machine = new MachineOption();
@@ -104,6 +122,7 @@ final class BuildCommand implements Callable<Integer> {
     private int build() throws Exception {
         long start = System.nanoTime();
         FixSource source = FixSource.read(fix).requireKnownKind();
+        Fixes given = givenFixes();
         List<String> releases = new ArrayList<>(kernels);
         for (String spec : kernelsOf) {
             releases.add(runningRelease(spec));
@@ -120,12 +139,13 @@ final class BuildCommand implements Callable<Integer> {
                 throw new SutureException("building for several kernels needs a directory for the modules",
                         "add -o DIR (each module goes to DIR/RELEASE/" + PatchBuild.moduleName(fix) + ".ko)");
             }
-            return new MultiBuild(source, withModules, cumulative, keepBuild, signer()).run(releases, output, json);
+            return new MultiBuild(source, withModules, cumulative, keepBuild, signer(), given).run(releases, output, json);
         }
         String kernel = releases.isEmpty() ? null : releases.getFirst();
         CachedKernel targetKernel = Kernels.resolve(kernel, TerminalProgress.to(System.err));
         Path out = output != null ? output : Path.of(PatchBuild.moduleName(fix) + ".ko");
-        PatchBuild build = new PatchBuild(targetKernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild);
+        PatchBuild build = new PatchBuild(targetKernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild)
+                .fixing(given);
         withModules.forEach(build::withModuleFile);
         signer().ifPresent(build::signWith);
         BuildOutcome outcome = build.build(source, out, cumulative);

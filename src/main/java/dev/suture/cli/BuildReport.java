@@ -79,6 +79,9 @@ final class BuildReport {
                     s.position(), s.relocations(), s.relocations() == 1 ? "" : "s");
         }
         built.notes().forEach(n -> err.println("  note: " + n));
+        if (!built.manifest().fixes().isEmpty()) {
+            err.println("  fixes: " + built.manifest().fixes().describe());
+        }
         err.printf("built %s for %s in %.1f s%n", built.module(), kernel.info().release(), seconds);
         System.out.println(built.module());
         return 0;

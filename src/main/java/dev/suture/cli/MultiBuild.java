@@ -5,6 +5,7 @@ import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.kernel.build.ModuleSigner;
+import dev.suture.manifest.Fixes;
 import dev.suture.patch.module.BuildOutcome;
 import dev.suture.patch.module.PatchBuild;
 import dev.suture.patch.source.FixSource;
@@ -23,8 +24,11 @@ import java.util.Optional;
  * the kernel a machine runs.
  */
 final class MultiBuild {
-    /** The record of the whole build, also printed with {@code --json}. */
-    record Report(String fix, List<KernelResult> kernels) {
+    /**
+     * The record of the whole build, also printed with {@code --json}; {@code fixes} is what the modules' manifests
+     * say the fix fixes (the same for every kernel), null when no kernel got a module.
+     */
+    record Report(String fix, Fixes fixes, List<KernelResult> kernels) {
     }
 
     /** One kernel's outcome: {@code built}, {@code nothing-to-patch}, {@code refused} or {@code error}. */
@@ -36,13 +40,18 @@ final class MultiBuild {
     private final boolean cumulative;
     private final boolean keepBuild;
     private final Optional<ModuleSigner> signer;
+    private final Fixes given;
+    /** What the built modules say they fix, once one is built. */
+    private Fixes fixes;
 
-    MultiBuild(FixSource fix, List<Path> withModules, boolean cumulative, boolean keepBuild, Optional<ModuleSigner> signer) {
+    MultiBuild(FixSource fix, List<Path> withModules, boolean cumulative, boolean keepBuild, Optional<ModuleSigner> signer,
+               Fixes given) {
         this.fix = fix;
         this.withModules = withModules;
         this.cumulative = cumulative;
         this.keepBuild = keepBuild;
         this.signer = signer;
+        this.given = given;
     }
 
     /** Builds for each release; exit status 0 only when every kernel got a module. */
@@ -57,7 +66,7 @@ final class MultiBuild {
             System.err.printf("== %s%n", release);
             results.add(buildOne(release, dir));
         }
-        Report report = new Report(fix.fileName(), results);
+        Report report = new Report(fix.fileName(), fixes, results);
         Json.writeAtomically(dir.resolve("build.json"), report);
         if (json) {
             System.out.println(Json.write(report));
@@ -66,6 +75,9 @@ final class MultiBuild {
             results.forEach(r -> table.row(r.release(), r.outcome(), r.module() == null ? "-" : r.module(),
                     r.reasons().isEmpty() ? "" : r.reasons().getFirst().lines().findFirst().orElse("")));
             table.print(System.err);
+            if (fixes != null && !fixes.isEmpty()) {
+                System.err.println("fixes: " + fixes.describe());
+            }
         }
         return results.stream().allMatch(r -> r.outcome().equals("built")) ? 0 : 2;
     }
@@ -76,11 +88,15 @@ final class MultiBuild {
             CachedKernel kernel = Kernels.resolve(release, TerminalProgress.to(System.err));
             Path out = Files.createDirectories(dir.resolve(kernel.info().release()))
                     .resolve(PatchBuild.moduleName(fix.path()) + ".ko");
-            PatchBuild build = new PatchBuild(kernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild);
+            PatchBuild build = new PatchBuild(kernel, System.err, TerminalProgress.to(System.err)).keepWorkFiles(keepBuild)
+                    .fixing(given);
             withModules.forEach(build::withModuleFile);
             signer.ifPresent(build::signWith);
             BuildOutcome outcome = build.build(fix, out, cumulative);
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (outcome instanceof BuildOutcome.Built b) {
+                fixes = b.manifest().fixes();
+            }
             return switch (outcome) {
                 case BuildOutcome.Built b -> new KernelResult(kernel.info().release(), "built", dir.relativize(b.module()).toString(),
                         kernel.info().buildId(), List.of(), seconds);

@@ -94,6 +94,20 @@ public final class ManifestReader {
                 return which + " (" + f.name() + ") has recorded code without a readable mask of [offset, length] pairs";
             }
         }
+        return fixesProblem(m.fixes());
+    }
+
+    /**
+     * What status, list and a fleet's metrics would show wrongly: an id that is no CVE id (it would be matched
+     * against what a user asks for), or a title with control characters (a terminal would run them).
+     */
+    private static String fixesProblem(Fixes fixes) {
+        if (fixes.cves().stream().anyMatch(c -> c == null || !Fixes.CVE.matcher(c).matches())) {
+            return "its list of fixed CVEs holds something that is not a CVE id";
+        }
+        if (fixes.title() != null && fixes.title().chars().anyMatch(Character::isISOControl)) {
+            return "the title of its fix holds control characters";
+        }
         return null;
     }
 

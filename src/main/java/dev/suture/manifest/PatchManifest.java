@@ -11,12 +11,24 @@ import java.util.List;
  * @param release   target kernel release
  * @param buildId   GNU build id of the target's vmlinux
  * @param source    the fix it was built from (file name) and the SHA-256 of its text
+ * @param fixes     what the fix fixes (title, CVE ids); {@link Fixes#NONE} in manifests of older builds, which
+ *                  lack the field: the format stays 1, since a reader that knows the field reads both
  */
 public record PatchManifest(int format, String name, String release, String buildId, String source,
                             String sourceSha256, Instant builtAt, boolean cumulative,
-                            List<Function> functions) {
+                            List<Function> functions, Fixes fixes) {
     public static final int FORMAT = 1;
     public static final String SECTION = ".suture.manifest";
+
+    public PatchManifest {
+        fixes = fixes == null ? Fixes.NONE : fixes;
+    }
+
+    /** A manifest that says nothing of what it fixes. */
+    public PatchManifest(int format, String name, String release, String buildId, String source, String sourceSha256,
+                         Instant builtAt, boolean cumulative, List<Function> functions) {
+        this(format, name, release, buildId, source, sourceSha256, builtAt, cumulative, functions, Fixes.NONE);
+    }
 
     /**
      * One replaced function: object, kernel name, livepatch position, the replacement's name, and the original

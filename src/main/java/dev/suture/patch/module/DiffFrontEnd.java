@@ -164,7 +164,7 @@ final class DiffFrontEnd {
                 originals.add(k);
             }
         }
-        PatchManifest manifest = ManifestFunctions.manifest(kernel, name, source, cumulative, functions);
+        PatchManifest manifest = ManifestFunctions.manifest(kernel, name, source, cumulative, functions, context.fixes());
         Files.writeString(dir.resolve("suture_glue.c"), GlueSource.generateForObjects(replacements, manifest));
         Files.writeString(dir.resolve("Kbuild"), "obj-m := " + name + ".o\n" + name + "-y := suture_glue.o"
                 + kbuildObjects + "\n");

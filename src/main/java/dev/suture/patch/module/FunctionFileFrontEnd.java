@@ -60,7 +60,8 @@ final class FunctionFileFrontEnd {
             Replacement r = checked.get(i);
             functions.add(ManifestFunctions.of(objects.get(r.object()), originals.get(i), r.object(), r.newName()));
         }
-        PatchManifest manifest = ManifestFunctions.manifest(context.kernel(), name, source, cumulative, functions);
+        PatchManifest manifest = ManifestFunctions.manifest(context.kernel(), name, source, cumulative, functions,
+                context.fixes());
         writeDirectory(context.dir(), name, source, fix, checked, manifest);
         context.log().printf("compiling %s against %s%n", source.fileName(), context.kernel().info().release());
 

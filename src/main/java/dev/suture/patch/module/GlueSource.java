@@ -1,6 +1,5 @@
 package dev.suture.patch.module;
 
-import dev.suture.Json;
 import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.source.Callback;
 import dev.suture.patch.source.FunctionFile;
@@ -128,7 +127,7 @@ public final class GlueSource {
         c.append("MODULE_LICENSE(\"GPL\");\nMODULE_INFO(livepatch, \"Y\");\n");
         c.append("MODULE_DESCRIPTION(\"Suture live patch built from ").append(cString(manifest.source())).append("\");\n\n");
         c.append("static const char suture_manifest[] __used __section(\"").append(PatchManifest.SECTION)
-                .append("\") __aligned(1) =\n\t\"").append(cString(Json.writeCompact(manifest))).append("\";\n");
+                .append("\") __aligned(1) =\n\t\"").append(cString(ManifestFunctions.json(manifest))).append("\";\n");
         return c.toString();
     }
 

@@ -4,6 +4,7 @@ import dev.suture.Progress;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.build.ModuleSigner;
+import dev.suture.manifest.Fixes;
 import dev.suture.patch.source.FixSource;
 import dev.suture.patch.source.FunctionFile;
 import dev.suture.patch.source.SourceDiff;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One build pipeline, two front-ends: the fix is read once; a function file or a diff front-end plans the
@@ -27,6 +29,7 @@ public final class PatchBuild {
     private final KernelObjects objects;
     private boolean keepWorkFiles;
     private ModuleSigner signer;
+    private Fixes given = Fixes.NONE;
 
     public PatchBuild(CachedKernel kernel, PrintStream log) {
         this(kernel, log, Progress.plain(log));
@@ -71,6 +74,15 @@ public final class PatchBuild {
         return this;
     }
 
+    /**
+     * What the user says the fix fixes ({@code build --title}, {@code --cve}): the title replaces the mail's subject,
+     * the CVE ids add to those the fix's text names.
+     */
+    public PatchBuild fixing(Fixes given) {
+        this.given = given;
+        return this;
+    }
+
     /** {@code suture_} plus the fix's file name, as a module name the kernel accepts. */
     public static String moduleName(Path fix) {
         String base = fix.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -85,9 +97,11 @@ public final class PatchBuild {
             if (keepWorkFiles) {
                 log.printf("work files kept in %s%n", dir.path());
             }
-            BuildContext context = new BuildContext(kernel, objects, dir.path(), log, progress);
-            Planned planned = fix.requireKnownKind().isDiff()
-                    ? DiffFrontEnd.plan(context, fix, SourceDiff.parse(fix.text(), fix.fileName()), name, cumulative)
+            SourceDiff diff = fix.requireKnownKind().isDiff() ? SourceDiff.parse(fix.text(), fix.fileName()) : null;
+            Fixes fixes = FixIdentity.of(fix, diff == null ? Optional.empty() : diff.subject()).with(given);
+            BuildContext context = new BuildContext(kernel, objects, dir.path(), log, progress, fixes);
+            Planned planned = diff != null
+                    ? DiffFrontEnd.plan(context, fix, diff, name, cumulative)
                     : FunctionFileFrontEnd.plan(context, fix, FunctionFile.parse(fix.path(), fix.text()), name, cumulative);
             return switch (planned) {
                 case Planned.Done done -> done.outcome();
