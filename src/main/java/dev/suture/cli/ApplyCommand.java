@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code suture apply}: load a patch module on a machine and see its transition through. */
@@ -25,6 +26,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     AllowMixedOption mixing;
 
+    @Option(names = "--count-calls", description = {"Once applied, count how often each replaced function's new code",
+            "runs (the kernel's kprobe events and hist triggers; see status --calls); removed with the patch."})
+    boolean countCalls;
+
     @Mixin
     ResultOption result;
 
@@ -34,7 +39,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TransitionPolicy policy = mixing.applyTo(transition.policy());
+        TransitionPolicy policy = mixing.applyTo(transition.policy()).withCountCalls(countCalls);
         ResultOption.Recorder recorder = result.start("apply", machine.machine);
         try {
             var channel = transition.bound(machine.channel());
@@ -47,6 +52,10 @@ final class ApplyCommand implements Callable<Integer> {
                         .apply(module, manifest, policy);
             }
             recorder.succeeded(dev.suture.fleet.Outcome.APPLIED);
+            if (countCalls) {
+                System.err.println(manifest.name() + ": its calls are counted from now on; see "
+                        + dev.suture.machine.Remedy.suture(channel, "status", "--calls"));
+            }
             if (!transition.json) {
                 System.out.println(manifest.name());
             }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code suture switch}: make one edition the current one. */
@@ -29,6 +30,10 @@ final class SwitchCommand implements Callable<Integer> {
 
     @Mixin
     AllowMixedOption mixing;
+
+    @Option(names = "--count-calls", description = {"Once an edition this switch applies is applied, count how often",
+            "each replaced function's new code runs (see status --calls); an edition already loaded keeps its counters."})
+    boolean countCalls;
 
     @Parameters(paramLabel = "EDITION", description = "A .ko file or a stored edition's name.")
     String edition;
@@ -70,9 +75,9 @@ final class SwitchCommand implements Callable<Integer> {
                         "build the edition with 'suture build --cumulative', or use 'suture apply' to stack it");
             }
             if (isFile) {
-                applier.apply(file, manifest, mixing.applyTo(transition.policy()));
+                applier.apply(file, manifest, mixing.applyTo(transition.policy()).withCountCalls(countCalls));
             } else {
-                applier.applyStored(manifest.name(), mixing.applyTo(transition.policy()));
+                applier.applyStored(manifest.name(), mixing.applyTo(transition.policy()).withCountCalls(countCalls));
             }
         }
         System.err.println(manifest.name() + " is the current edition on " + channel.describe());

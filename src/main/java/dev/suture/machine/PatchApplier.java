@@ -168,6 +168,7 @@ public final class PatchApplier {
             SignaturePolicy.read(channel).check(channel, ko, name);
             return null;
         });
+        prepareCounting(name, policy, action, "apply", ShellQuote.quote(ko.toString()));
         String staged = step(action, "the module to be copied to " + channel.describe(), name, NOTHING_LOADED,
                 () -> store.stage(ko, name));
         Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
@@ -186,6 +187,37 @@ public final class PatchApplier {
         // Only a command that saw its transition through stands the watcher down. After any failure it stays: it
         // acts only on a transition still under way at its time (a load the kernel finished after the deadline).
         cancel(watcher);
+        startCounting(manifest, policy, action);
+    }
+
+    /**
+     * Before loading: a machine that cannot count refuses {@code --count-calls}, and counters left by a module of
+     * this name unloaded behind Suture's back go (the kernel would re-arm them on this one: see CallCounter).
+     */
+    private void prepareCounting(String name, TransitionPolicy policy, String action, String verb, String edition)
+            throws IOException {
+        if (policy.countCalls()) {
+            step(action, "the machine's tracing to be checked", name, NOTHING_LOADED, () -> {
+                CallCounter.requireSupported(channel, name, Remedy.suture(raw, verb, edition));
+                return null;
+            });
+        }
+        String retry = policy.countCalls() ? Remedy.suture(raw, verb, "--count-calls", edition) : Remedy.suture(raw, verb, edition);
+        step(action, "leftover call counters to be removed", name, NOTHING_LOADED, () -> {
+            CallCounter.remove(channel, name, "nothing was loaded", retry);
+            return null;
+        });
+    }
+
+    /** Counting starts once every task runs the new code (within the cleanup grace: the patch is applied by now). */
+    private void startCounting(PatchManifest manifest, TransitionPolicy policy, String action) throws IOException {
+        if (policy.countCalls()) {
+            step(action, "its call counters to be placed", manifest.name(), "it is applied and its calls are not "
+                    + "counted; see " + Remedy.suture(raw, "status", "--calls"), () -> {
+                        CallCounter.place(cleanup, manifest);
+                        return null;
+                    });
+        }
     }
 
     /**
@@ -253,6 +285,7 @@ public final class PatchApplier {
                 NOTHING_LOADED, () -> channel.readFile(path)), channel.describe() + ":" + path);
         step(action, PREFLIGHT, name, NOTHING_LOADED, () -> preflight(record.manifest(), ours, policy.allowMixed(),
                 fns -> Remedy.suture(raw, "switch", "--allow-mixed", fns, name)));
+        prepareCounting(name, policy, action, "switch", name);
         Optional<DeadlineWatcher.Watch> watcher = keepDeadlineOnMachine(action, name, policy);
         step(action, "the kernel to load it (insmod)", name, LOAD_MAY_FINISH.formatted(Remedy.suture(raw, "revert", name)),
                 () -> {
@@ -261,6 +294,7 @@ public final class PatchApplier {
                 });
         watchLoaded(record.manifest(), policy, action);
         cancel(watcher);  // as in apply: only after the transition was seen through
+        startCounting(record.manifest(), policy, action);
     }
 
     /**
@@ -561,6 +595,8 @@ public final class PatchApplier {
      * for every module going away), which the channel's deadline bounds.
      */
     private Void unload(Channel machine, String name) throws IOException {
+        // Counters first: the kernel lets a probed module go but keeps its events, to re-arm on the next of its name.
+        CallCounter.remove(machine, name, "it was not unloaded", Remedy.suture(raw, "revert", name));
         String said = "";
         for (int i = 0; i < 50; i++) {
             Channel.CommandResult rm = machine.run("rmmod " + ShellQuote.quote(name) + " 2>&1");

@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * How long to wait for a livepatch transition, when to nudge the tasks that hold it up, what to do when the
- * deadline passes, and which replaced functions the user allows to run old and new code side by side.
+ * deadline passes, which replaced functions the user allows to run old and new code side by side, and whether the
+ * new code's calls are counted once it is applied.
  *
  * @param timeout     how long the transition may take
  * @param signalAfter when to nudge stragglers across a safe point (the kernel itself signals after about 15 s)
@@ -13,8 +14,11 @@ import java.util.Set;
  * @param allowMixed  replaced functions whose old and new versions may run at once ({@code --allow-mixed}): when
  *                    the only tasks left sit in these alone, the transition is completed (livepatch's force),
  *                    and a thread that never leaves one of them does not refuse the patch
+ * @param countCalls  count each replacement's calls from the completed transition on ({@code --count-calls},
+ *                    {@link CallCounter}); a machine that cannot count refuses before loading
  */
-public record TransitionPolicy(Duration timeout, Duration signalAfter, OnTimeout onTimeout, Set<String> allowMixed) {
+public record TransitionPolicy(Duration timeout, Duration signalAfter, OnTimeout onTimeout, Set<String> allowMixed,
+                               boolean countCalls) {
     public static final TransitionPolicy DEFAULT =
             new TransitionPolicy(Duration.ofSeconds(60), Duration.ofSeconds(15), OnTimeout.ROLLBACK);
 
@@ -23,11 +27,15 @@ public record TransitionPolicy(Duration timeout, Duration signalAfter, OnTimeout
     }
 
     public TransitionPolicy(Duration timeout, Duration signalAfter, OnTimeout onTimeout) {
-        this(timeout, signalAfter, onTimeout, Set.of());
+        this(timeout, signalAfter, onTimeout, Set.of(), false);
     }
 
     public TransitionPolicy withAllowMixed(Set<String> functions) {
-        return new TransitionPolicy(timeout, signalAfter, onTimeout, functions);
+        return new TransitionPolicy(timeout, signalAfter, onTimeout, functions, countCalls);
+    }
+
+    public TransitionPolicy withCountCalls(boolean count) {
+        return new TransitionPolicy(timeout, signalAfter, onTimeout, allowMixed, count);
     }
 
     /** At the deadline: reverse and unload (safe), leave the transition running, or force it (unsafe). */
