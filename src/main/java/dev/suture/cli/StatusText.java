@@ -28,6 +28,9 @@ final class StatusText {
             out.printf("%s: %s%s%s%n", p.name(), p.enabled() ? "enabled" : "disabled",
                     p.inTransition() ? ", in transition " + (p.enabled() ? "to the new code" : "back to the old code") : "",
                     status.signers().containsKey(p.name()) ? ", signer: " + status.signers().get(p.name()) : "");
+            if (status.fixes().containsKey(p.name())) {
+                out.println("  fixes: " + status.fixes().get(p.name()).describe());
+            }
             for (TransitionEvent.Blocker b : status.waitingFor().getOrDefault(p.name(), List.of())) {
                 out.println("  waiting for " + b.describe());
             }
