@@ -107,8 +107,11 @@ public final class Inventory {
         try {
             Process p;
             try {
-                p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                // An inventory Ansible cannot parse is an error, not a warning and an empty fleet.
+                pb.environment().put("ANSIBLE_INVENTORY_UNPARSED_FAILED", "true");
+                p = pb.start();
             } catch (IOException e) {
                 throw new SutureException("ansible-inventory is not installed (it reads " + file + " as Ansible does)",
                         "install it: apt-get install -y ansible-core; or give a file of [USER@]HOST[:PORT] lines");
@@ -120,7 +123,8 @@ public final class Inventory {
             }
             if (p.exitValue() != 0) {
                 String why = Files.readString(err, StandardCharsets.UTF_8).strip().lines()
-                        .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + p.exitValue());
+                        .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + p.exitValue())
+                        .replaceFirst("^ERROR! ", "");
                 throw new SutureException("ansible-inventory cannot read " + file + ": " + why,
                         "check it with: ansible-inventory -i " + file + " --list");
             }
