@@ -7,12 +7,18 @@ import dev.suture.fleet.FleetHost;
 import dev.suture.fleet.FleetStatus;
 import dev.suture.fleet.Inventory;
 import dev.suture.machine.MachineStatus;
+import dev.suture.machine.StatusVerdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** {@code suture status --inventory}: every machine of a fleet in one table. */
+/**
+ * {@code suture status --inventory}: every machine of a fleet in one table, each judged exactly as {@code status}
+ * judges one machine ({@link StatusVerdict}); with {@code --cve}, which machines are protected.
+ */
 final class FleetStatusView {
     /** How long the whole fleet may take to answer; each machine also has its own connect and command limits. */
     private static final long LIMIT_SECONDS = 600;
@@ -20,28 +26,74 @@ final class FleetStatusView {
     private FleetStatusView() {
     }
 
-    static int show(Path inventory, SshOptions ssh, int parallel, boolean json, PrintStream out) throws Exception {
+    /** One machine in the fleet's JSON: its answer, and the verdict on it (null when it could not be asked). */
+    record Entry(String host, String target, MachineStatus status, java.time.Instant lastChange, String error,
+                 StatusVerdict verdict, List<String> protectedFrom) {
+    }
+
+    static int show(Path inventory, SshOptions ssh, int parallel, boolean json, List<String> expect, List<String> cves,
+                    PrintStream out) throws Exception {
         if (parallel < 1) {
             throw new SutureException("--parallel must be at least 1", "e.g. --parallel 16");
         }
         List<FleetHost> hosts = Inventory.read(inventory, ssh);
-        List<FleetStatus.HostStatus> all = FleetStatus.query(hosts, parallel, LIMIT_SECONDS);
-        if (json) {
-            out.println(Json.write(all));
-        } else {
-            TextTable table = new TextTable("HOST", "KERNEL", "BUILD ID", "PATCHES", "TRANSITION", "LAST CHANGE");
-            for (FleetStatus.HostStatus h : all) {
-                if (!h.reached()) {
-                    table.row(h.host(), "unreachable", "", "", h.error(), "");
-                    continue;
-                }
-                MachineStatus s = h.status();
-                table.row(h.host(), s.kernel().release(), s.kernel().buildId().substring(0, Math.min(12, s.kernel().buildId().length())),
-                        patches(s), waiting(s), h.lastChange() == null ? "" : h.lastChange().toString());
-            }
-            table.print(out);
+        List<Entry> entries = new ArrayList<>();
+        for (FleetStatus.HostStatus h : FleetStatus.query(hosts, parallel, LIMIT_SECONDS)) {
+            StatusVerdict verdict = h.reached() ? StatusVerdict.of(h.status(), expect, cves) : null;
+            List<String> protectedFrom = h.reached() ? cves.stream().filter(h.status()::protectedFrom).toList() : List.of();
+            entries.add(new Entry(h.host(), h.target(), h.status(), h.lastChange(), h.error(), verdict, protectedFrom));
         }
-        return all.stream().allMatch(FleetStatus.HostStatus::reached) ? 0 : 2;
+        if (json) {
+            out.println(Json.write(entries));
+        } else {
+            print(entries, cves, out);
+        }
+        return exitCode(entries);
+    }
+
+    private static void print(List<Entry> entries, List<String> cves, PrintStream out) {
+        List<String> head = new ArrayList<>(List.of("HOST", "KERNEL", "BUILD ID", "PATCHES", "FIXES", "TRANSITION", "LAST CHANGE"));
+        if (!cves.isEmpty()) {
+            head.add("PROTECTED FROM " + String.join(", ", cves));
+        }
+        TextTable table = new TextTable(head.toArray(String[]::new));
+        for (Entry e : entries) {
+            List<String> row = new ArrayList<>();
+            if (e.status() == null) {
+                row.addAll(List.of(e.host(), "unreachable", "", "", "", e.error(), ""));
+            } else {
+                MachineStatus s = e.status();
+                row.addAll(List.of(e.host(), s.kernel().release(),
+                        s.kernel().buildId().substring(0, Math.min(12, s.kernel().buildId().length())), patches(s), fixes(s),
+                        waiting(s), e.lastChange() == null ? "" : e.lastChange().toString()));
+            }
+            if (!cves.isEmpty()) {
+                row.add(e.status() == null ? "?" : e.protectedFrom().size() == cves.size() ? "yes"
+                        : e.protectedFrom().isEmpty() ? "no" : "only " + String.join(", ", e.protectedFrom()));
+            }
+            table.row(row.toArray(String[]::new));
+        }
+        table.print(out);
+        if (!cves.isEmpty()) {
+            long protectedCount = entries.stream().filter(e -> e.status() != null && e.protectedFrom().size() == cves.size()).count();
+            out.printf("%d of %d machine(s) protected from %s%n", protectedCount, entries.size(), String.join(", ", cves));
+        }
+    }
+
+    /**
+     * The fleet's exit status, with {@code status}'s meanings: 2 if a machine could not be asked, else the most
+     * urgent of the machines' own: 1 (something expected is missing), 4 (no livepatch support), 3 (not settled), 0.
+     */
+    static int exitCode(List<Entry> entries) {
+        if (entries.stream().anyMatch(e -> e.verdict() == null)) {
+            return 2;
+        }
+        for (StatusVerdict.State s : List.of(StatusVerdict.State.MISSING, StatusVerdict.State.UNSUPPORTED, StatusVerdict.State.UNSETTLED)) {
+            if (entries.stream().anyMatch(e -> e.verdict().state() == s)) {
+                return s.exitCode();
+            }
+        }
+        return 0;
     }
 
     private static String patches(MachineStatus s) {
@@ -51,6 +103,11 @@ final class FleetStatusView {
         return s.livepatch().patches().isEmpty() ? "none" : s.livepatch().patches().stream()
                 .map(p -> p.name() + ":" + (p.inTransition() ? "transition" : p.enabled() ? "enabled" : "disabled"))
                 .collect(Collectors.joining(" "));
+    }
+
+    private static String fixes(MachineStatus s) {
+        return s.fixes().values().stream().flatMap(f -> f.cves().stream()).distinct().sorted()
+                .collect(Collectors.joining(" ")).toUpperCase(Locale.ROOT);
     }
 
     private static String waiting(MachineStatus s) {

@@ -9,6 +9,7 @@ import dev.suture.machine.Remedy;
 import dev.suture.machine.StatusVerdict;
 import dev.suture.manifest.Fixes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
+    @Option(names = "--calls", description = {"With each patch, how often each replaced function's new code ran since",
+            "it was applied (patches applied with --count-calls; --json always has them)."})
+    boolean calls;
+
     @Option(names = "--cve", paramLabel = "CVE-ID",
             description = "Say whether the machine is protected from this CVE: a patch that fixes it is enabled and settled. Repeatable.")
     List<String> cves = new ArrayList<>();
@@ -62,7 +67,12 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (inventory != null) {
-            return FleetStatusView.show(inventory, machine.sshOptions(), parallel, json, System.out);
+            if (prometheus) {
+                throw new SutureException("--prometheus describes one machine (node_exporter runs on each)",
+                        "run 'suture status --prometheus' on each machine, or use --json with --inventory");
+            }
+            expect.forEach(StatusCommand::requirePatchName);
+            return FleetStatusView.show(inventory, machine.sshOptions(), parallel, json, expect, askedCves(), System.out);
         }
         List<String> askedCves = askedCves();
         expect.forEach(StatusCommand::requirePatchName);
@@ -74,8 +84,9 @@ final class StatusCommand implements Callable<Integer> {
         StatusVerdict verdict = StatusVerdict.of(status, expect, askedCves);
         if (prometheus) {
             // The state is in the metrics (suture_status_code): 'status --prometheus > f && mv f ...' must not keep
-            // stale metrics exactly when something is wrong.
-            System.out.print(StatusPrometheus.render(status, verdict, askedCves));
+            // stale metrics exactly when something is wrong. The format is UTF-8 whatever the locale (a timer's is C).
+            System.out.writeBytes(StatusPrometheus.render(status, verdict, askedCves).getBytes(StandardCharsets.UTF_8));
+            System.out.flush();
             return 0;
         }
         if (json) {
@@ -84,7 +95,7 @@ final class StatusCommand implements Callable<Integer> {
                     .put("exitCode", verdict.exitCode()).putPOJO("findings", verdict.findings());
             System.out.println(Json.write(doc));
         } else {
-            StatusText.print(status, channel, System.out);
+            StatusText.print(status, channel, System.out, calls);
             if (!expect.isEmpty() || !askedCves.isEmpty()) {
                 verdict.findings().forEach(System.out::println);
             }

@@ -40,8 +40,10 @@ class FleetRolloutVmTest {
     private static final String NEWER = "6.1.0-57-cloud-amd64";
     private static final String OLDER = "6.1.0-53-cloud-amd64";
     private static final String PATCH = FixtureVm.PATCH;
+    private static final String CVE = "CVE-2026-1234";
     private static final List<String> NAMES = List.of("web1", "web2", "web3");
     private static final Path REPO = Path.of(System.getProperty("suture.repo", ".")).toAbsolutePath();
+    private static final dev.suture.manifest.Fixes FIXES = new dev.suture.manifest.Fixes("fixture: wait differently", List.of(CVE));
     private static final List<TestVm> VMS = new ArrayList<>();
     private static Path work;
     private static Path inventory;
@@ -54,8 +56,8 @@ class FleetRolloutVmTest {
         run(List.of(REPO.resolve("bin/suture").toString(), "--version"), 600);  // the launcher built once, before the forks
         CachedKernel newer = Kernels.resolve(NEWER, System.err);
         CachedKernel older = Kernels.resolve(OLDER, System.err);
-        FixtureVm newerFixture = FixtureVm.build(newer, Files.createDirectories(dir.resolve("fixture-newer")));
-        FixtureVm olderFixture = FixtureVm.build(older, Files.createDirectories(dir.resolve("fixture-older")));
+        FixtureVm newerFixture = FixtureVm.build(newer, Files.createDirectories(dir.resolve("fixture-newer")), FIXES);
+        FixtureVm olderFixture = FixtureVm.build(older, Files.createDirectories(dir.resolve("fixture-older")), FIXES);
         bothKernels = dir.resolve("modules");
         place(bothKernels, NEWER, newerFixture.patchKo);
         place(bothKernels, OLDER, olderFixture.patchKo);
@@ -135,7 +137,10 @@ class FleetRolloutVmTest {
             assertThat(m.path("status").path("livepatch").path("patches").get(0).path("enabled").asBoolean()).isTrue();
         }
         assertThat(suture("status", "--inventory", inventory.toString()).stdout()).contains("web2")
-                .contains(PATCH + ":enabled").contains(OLDER);
+                .contains(PATCH + ":enabled").contains(OLDER).contains(CVE);
+        Run protectedFleet = suture("status", "--inventory", inventory.toString(), "--cve", CVE);
+        assertThat(protectedFleet.exit()).as(protectedFleet.output()).isZero();
+        assertThat(protectedFleet.stdout()).contains("PROTECTED FROM " + CVE).contains("3 of 3 machine(s) protected from " + CVE);
 
         Run revert = playbook(work.resolve("revert"), "-e", "suture_action=revert", "-e", "suture_patch_name=" + PATCH);
         assertThat(revert.exit()).as(revert.output()).isZero();
@@ -187,6 +192,14 @@ class FleetRolloutVmTest {
         assertThat(rows.get(2).path("release").asText()).isEqualTo(OLDER);
         assertThat(rows.get(2).path("reason").asText()).contains("has no module for it");
         assertUntouched(VMS.get(2));
+
+        Run protectedFleet = suture("status", "--inventory", inventory.toString(), "--cve", CVE, "--json");
+        assertThat(protectedFleet.exit()).as("web3 is not protected: 1, as status says of one machine").isEqualTo(1);
+        JsonNode entries = Json.MAPPER.readTree(protectedFleet.stdout());
+        for (int i = 0; i < 3; i++) {
+            assertThat(entries.get(i).path("protectedFrom").toString()).isEqualTo(i < 2 ? "[\"" + CVE + "\"]" : "[]");
+        }
+        assertThat(entries.get(2).path("verdict").path("state").asText()).isEqualTo("MISSING");
     }
 
     /** A mark in the guest's time: what Suture changes on a machine (its lock, its store) is newer than it. */

@@ -33,6 +33,11 @@ public final class FixtureVm {
     }
 
     public static FixtureVm build(CachedKernel kernel, Path dir) throws IOException {
+        return build(kernel, dir, dev.suture.manifest.Fixes.NONE);
+    }
+
+    /** The fixture and its patch, the patch saying it fixes {@code fixes}. */
+    public static FixtureVm build(CachedKernel kernel, Path dir, dev.suture.manifest.Fixes fixes) throws IOException {
         Path moduleDir = Files.createDirectories(dir.resolve("fixture"));
         for (String name : List.of("suture_fixture.c", "Kbuild")) {
             copy(name, moduleDir.resolve(name));
@@ -43,7 +48,7 @@ public final class FixtureVm {
         Path patchSource = dir.resolve("fixture_patch.c");
         copy("fixture_patch.c", patchSource);
         Path patch = dir.resolve(PATCH + ".ko");
-        new PatchBuild(kernel, System.err).withModuleFile(fixture).build(FixSource.read(patchSource), patch, false).orThrow();
+        new PatchBuild(kernel, System.err).withModuleFile(fixture).fixing(fixes).build(FixSource.read(patchSource), patch, false).orThrow();
         return new FixtureVm(fixture, patch);
     }
 
