@@ -14,6 +14,11 @@ final class StatusText {
     }
 
     static void print(MachineStatus status, Channel channel, PrintStream out) {
+        print(status, channel, out, false);
+    }
+
+    /** @param calls with each patch's calls since it was applied ({@code status --calls}) */
+    static void print(MachineStatus status, Channel channel, PrintStream out, boolean calls) {
         out.printf("%s runs %s (build id %s)%n", status.target(), status.kernel().release(), status.kernel().buildId());
         if (!status.livepatch().supported()) {
             out.println("livepatch: not supported by this kernel");
@@ -30,6 +35,9 @@ final class StatusText {
                     status.signers().containsKey(p.name()) ? ", signer: " + status.signers().get(p.name()) : "");
             if (status.fixes().containsKey(p.name())) {
                 out.println("  fixes: " + status.fixes().get(p.name()).describe());
+            }
+            if (calls) {
+                out.println("  " + calls(status, p.name()));
             }
             for (TransitionEvent.Blocker b : status.waitingFor().getOrDefault(p.name(), List.of())) {
                 out.println("  waiting for " + b.describe());
@@ -48,5 +56,15 @@ final class StatusText {
                         String.join(" ", o.functions().stream().map(LivepatchState.PatchedFunction::sysfsName).toList()));
             }
         }
+    }
+
+    /** "calls since TIME: f 12, g 0", from the kernel's counters of a patch applied with --count-calls. */
+    private static String calls(MachineStatus status, String patch) {
+        java.util.Map<String, Long> counted = status.calls().get(patch);
+        if (counted == null) {
+            return "calls: not counted (apply with --count-calls to count them)";
+        }
+        return "calls since " + status.callsSince().get(patch) + ": " + String.join(", ",
+                counted.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
     }
 }

@@ -5,6 +5,7 @@ import dev.suture.channel.Channel;
 import dev.suture.machine.TransitionEvent.Blocker;
 import dev.suture.manifest.Fixes;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,26 @@ import java.util.Optional;
  * a transition still waits for, what a deadline watcher did on its own, each patch's signer, the threads an
  * {@code --allow-mixed} apply left on old code, and what each patch fixes (its manifest in the machine's edition
  * store). One value for the text, the JSON and a fleet's table alike.
+ *
+ * <p>{@code calls}: per patch applied with {@code --count-calls}, how often each replaced function's new code ran
+ * since {@code callsSince} (the kernel's own counters, see {@link CallCounter}); patches not counted are absent.
  */
 public record MachineStatus(String target, RunningKernel kernel, LivepatchState livepatch,
                             Map<String, List<Blocker>> waitingFor, List<String> deadlineWatcher,
                             Map<String, String> signers, Map<String, List<Blocker>> runningOldCode,
-                            Map<String, Fixes> fixes) {
+                            Map<String, Fixes> fixes, Map<String, Map<String, Long>> calls,
+                            Map<String, Instant> callsSince) {
     public MachineStatus {
         fixes = fixes == null ? Map.of() : fixes;  // the JSON of a Suture that did not know what patches fix
+        calls = calls == null ? Map.of() : calls;  // ... or did not count calls
+        callsSince = callsSince == null ? Map.of() : callsSince;
+    }
+
+    /** A status without call counters. */
+    public MachineStatus(String target, RunningKernel kernel, LivepatchState livepatch,
+                         Map<String, List<Blocker>> waitingFor, List<String> deadlineWatcher, Map<String, String> signers,
+                         Map<String, List<Blocker>> runningOldCode, Map<String, Fixes> fixes) {
+        this(target, kernel, livepatch, waitingFor, deadlineWatcher, signers, runningOldCode, fixes, Map.of(), Map.of());
     }
 
     public static MachineStatus read(Channel channel) throws IOException {
@@ -33,6 +47,10 @@ public record MachineStatus(String target, RunningKernel kernel, LivepatchState 
         Map<String, List<Blocker>> mixed = new LinkedHashMap<>();
         Map<String, Fixes> fixes = new LinkedHashMap<>();
         EditionStore store = new EditionStore(channel);
+        Map<String, Map<String, Long>> calls = new LinkedHashMap<>();
+        Map<String, Instant> callsSince = new LinkedHashMap<>();
+        // Every patch's counters in one command; counters of a module no longer a livepatch are not shown.
+        Map<String, CallCounterReading.Counted> counted = CallCounter.read(channel);
         for (LivepatchState.Patch p : state.patches()) {
             if (p.inTransition()) {
                 waiting.put(p.name(), watch.pending(p));
@@ -44,9 +62,13 @@ public record MachineStatus(String target, RunningKernel kernel, LivepatchState 
                 mixed.put(p.name(), old);
             }
             fixesOf(store, p.name()).ifPresent(f -> fixes.put(p.name(), f));
+            if (counted.containsKey(p.name())) {
+                calls.put(p.name(), counted.get(p.name()).calls());
+                callsSince.put(p.name(), counted.get(p.name()).since());
+            }
         }
         return new MachineStatus(channel.describe(), kernel, state, waiting, DeadlineWatcher.notes(channel), signers, mixed,
-                fixes);
+                fixes, calls, callsSince);
     }
 
     /**
