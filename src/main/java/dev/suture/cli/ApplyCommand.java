@@ -1,7 +1,6 @@
 package dev.suture.cli;
 
 import dev.suture.SutureException;
-import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
 import dev.suture.machine.PatchApplier;
 import dev.suture.machine.TransitionPolicy;
@@ -43,10 +42,9 @@ final class ApplyCommand implements Callable<Integer> {
         ResultOption.Recorder recorder = result.start("apply", machine.machine);
         try {
             var channel = transition.bound(machine.channel());
-            recorder.reached(channel);
-            Path module = ModuleChoice.pick(given, channel);
-            PatchManifest manifest = ManifestReader.read(module);
-            recorder.patch(manifest.name());
+            ModuleChoice.Chosen chosen = recorder.choose(given, channel);
+            Path module = chosen.module();
+            PatchManifest manifest = chosen.manifest();
             try (var lock = transition.lock(channel, "apply " + manifest.name())) {
                 new PatchApplier(channel, recorder.events(transition.events()), transition.deadline())
                         .apply(module, manifest, policy);

@@ -1,7 +1,6 @@
 package dev.suture.cli;
 
 import dev.suture.SutureException;
-import dev.suture.manifest.ManifestReader;
 import dev.suture.manifest.PatchManifest;
 import dev.suture.channel.Channel;
 import dev.suture.machine.Installer;
@@ -42,10 +41,9 @@ final class InstallCommand implements Callable<Integer> {
         ResultOption.Recorder recorder = result.start("install", machine.machine);
         try {
             Channel channel = transition.bound(machine.channel());
-            recorder.reached(channel);
-            Path module = ModuleChoice.pick(given, channel);
-            PatchManifest manifest = ManifestReader.read(module);
-            recorder.patch(manifest.name());
+            ModuleChoice.Chosen chosen = recorder.choose(given, channel);
+            Path module = chosen.module();
+            PatchManifest manifest = chosen.manifest();
             try (var lock = transition.lock(channel, "install " + manifest.name())) {
                 PatchApplier applier = new PatchApplier(channel, recorder.events(transition.events()), transition.deadline());
                 if (!noApply && LivepatchState.read(channel).patch(manifest.name()).isEmpty()) {

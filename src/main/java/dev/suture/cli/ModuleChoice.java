@@ -26,6 +26,16 @@ final class ModuleChoice {
         }
     }
 
+    /** A module picked for a machine, and what it says about itself. */
+    record Chosen(Path module, PatchManifest manifest) {
+    }
+
+    /** As {@link #pick}, with the module's manifest read. */
+    static Chosen choose(Path given, Channel machine) throws IOException {
+        Path module = pick(given, machine);
+        return new Chosen(module, ManifestReader.read(module));
+    }
+
     /** The module to apply: {@code given} itself when it is a file, else the match in the directory. */
     static Path pick(Path given, Channel machine) throws IOException {
         if (!Files.isDirectory(given)) {

@@ -72,6 +72,17 @@ final class ResultOption {
             patch = name;
         }
 
+        /**
+         * The machine answered: of {@code given} (a module, or a directory of modules per kernel), the module for the
+         * kernel it runs, with its manifest; both are part of the result.
+         */
+        ModuleChoice.Chosen choose(Path given, Channel channel) throws IOException {
+            reached(channel);
+            ModuleChoice.Chosen chosen = ModuleChoice.choose(given, channel);
+            patch(chosen.manifest().name());
+            return chosen;
+        }
+
         void succeeded(Outcome outcome) throws IOException {
             write(outcome, null);
         }
