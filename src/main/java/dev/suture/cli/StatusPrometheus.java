@@ -55,6 +55,7 @@ final class StatusPrometheus {
                         "patch", p.name())).toList()));
         families.add(gauge("suture_cve_protected", "Whether a settled, enabled livepatch fixes the CVE (asked with --cve).",
                 cves.stream().map(cve -> sample(status.protectedFrom(cve) ? 1 : 0, "cve", cve)).toList()));
+        families.add(functionCalls(status.calls()));
         StringBuilder out = new StringBuilder();
         families.stream().filter(f -> !f.samples().isEmpty()).forEach(f -> write(f, out));
         return out.toString();
