@@ -81,19 +81,15 @@ final class FleetStatusView {
     }
 
     /**
-     * The fleet's exit status, with {@code status}'s meanings: 2 if a machine could not be asked, else the most
-     * urgent of the machines' own: 1 (something expected is missing), 4 (no livepatch support), 3 (not settled), 0.
+     * The fleet's exit status, with {@code status}'s meanings: 2 if a machine could not be asked, else that of the
+     * machine in the worst state, ranked as {@link StatusVerdict} ranks one machine's findings.
      */
     static int exitCode(List<Entry> entries) {
         if (entries.stream().anyMatch(e -> e.verdict() == null)) {
             return 2;
         }
-        for (StatusVerdict.State s : List.of(StatusVerdict.State.MISSING, StatusVerdict.State.UNSUPPORTED, StatusVerdict.State.UNSETTLED)) {
-            if (entries.stream().anyMatch(e -> e.verdict().state() == s)) {
-                return s.exitCode();
-            }
-        }
-        return 0;
+        return entries.stream().map(e -> e.verdict().state()).max(java.util.Comparator.naturalOrder())
+                .orElse(StatusVerdict.State.SETTLED).exitCode();
     }
 
     private static String patches(MachineStatus s) {
