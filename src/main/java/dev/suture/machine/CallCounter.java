@@ -99,9 +99,15 @@ public final class CallCounter {
                 }
                 add() {
                   echo "p:$g/$1 $2" >> $t/kprobe_events 2>/dev/null \\
-                    || { echo "no kprobe on $2: $(tail -n 1 $t/error_log 2>/dev/null)"; undo; exit 1; }
+                    || { echo "no kprobe on $2: $(reason)"; undo; exit 1; }
                   echo '%5$s' >> $t/events/$g/$1/trigger 2>/dev/null \\
-                    || { echo "no hist trigger on $g/$1: $(tail -n 1 $t/error_log 2>/dev/null)"; undo; exit 1; }
+                    || { echo "no hist trigger on $g/$1: $(reason)"; undo; exit 1; }
+                }
+                # The kernel's reason is the error line the failed write added to error_log, if it added one.
+                last() { grep 'error:' $t/error_log 2>/dev/null | tail -n 1; }
+                before=$(last)
+                reason() {
+                  l=$(last); [ "$l" != "$before" ] && echo "$l" | sed 's/^\\[[^]]*\\] *//' || echo "see dmesg"
                 }
                 mkdir -p %6$s && printf 'since %%s\\n%%s' "$(date +%%s)" %7$s > "$rec" \\
                   || { echo "cannot write $rec"; exit 1; }
@@ -139,14 +145,16 @@ public final class CallCounter {
     }
 
     /**
-     * The removal script: with tracefs mounted where counters were recorded, every event of the group loses its
-     * triggers (each written back with '!', without the kernel's "[active]"), then the event goes.
+     * The removal script: with tracefs mounted where counters were recorded, every event of the group is disabled
+     * (someone may have enabled it to trace; the kernel keeps an enabled event) and loses its triggers (each written
+     * back with '!', without the kernel's "[active]"), then the event goes.
      */
     private static String removal() {
         return """
                 [ -e $t/kprobe_events ] || { [ -e "$rec" ] && mount -t tracefs nodev $t 2>/dev/null; }
                 if [ -e $t/kprobe_events ]; then
                   for e in $(sed -n "s|^[pr][0-9]*:$g/\\([^ ]*\\) .*|\\1|p" $t/kprobe_events); do
+                    echo 0 > $t/events/$g/$e/enable 2>/dev/null
                     f=$t/events/$g/$e/trigger
                     grep -v '^#' $f 2>/dev/null | sed 's/ *\\[[a-z]*\\]$//' | while read -r x; do echo "!$x" >> $f; done
                     echo "-:$g/$e" >> $t/kprobe_events 2>/dev/null
