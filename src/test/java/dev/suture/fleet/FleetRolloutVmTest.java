@@ -149,6 +149,16 @@ class FleetRolloutVmTest {
         for (TestVm vm : VMS) {
             assertThat(enabled(vm)).isFalse();
         }
+
+        // install rolls out the same way: applied now and kept for every boot (on the canary alone here).
+        Run install = playbook(work.resolve("install"), "-e", "suture_action=install", "-e", "suture_patch=" + bothKernels,
+                "-e", "suture_hosts=canary");
+        assertThat(install.exit()).as(install.output()).isZero();
+        JsonNode installed = Json.MAPPER.readTree(work.resolve("install/report.json").toFile()).path("machines");
+        assertThat(installed.get(0).path("outcome").asText()).isEqualTo("installed");
+        assertThat(enabled(VMS.get(0))).isTrue();
+        assertThat(VMS.get(0).channel().run("ls /var/lib/suture/installed").output()).contains(PATCH);
+        assertThat(suture("uninstall", "--target", "vm:" + VMS.get(0).state().name(), PATCH).exit()).isZero();
     }
 
     @Test
