@@ -144,10 +144,18 @@ final class DiffFrontEnd {
         Map<String, KernelSymbols> patchedModules = new LinkedHashMap<>();
         List<KernelSymbol> originals = new ArrayList<>();
         StringBuilder kbuildObjects = new StringBuilder();
+        List<PatchObjectExtractor> extractors = new ArrayList<>();
         for (int i = 0; i < work.size(); i++) {
             UnitWork w = work.get(i);
-            PatchObjectExtractor.Extracted x = new PatchObjectExtractor(w.patched(), w.diff(), w.decisions(), w.symbols(),
-                    n -> exports.exporter(n).filter(KernelExports.VMLINUX::equals).isPresent(), "__suture" + i + "_").extract();
+            extractors.add(new PatchObjectExtractor(w.patched(), w.diff(), w.decisions(), w.symbols(),
+                    n -> exports.exporter(n).filter(KernelExports.VMLINUX::equals).isPresent(), "__suture" + i + "_"));
+        }
+        // A new global of one unit may be used by another's changed code only: carry it before anything is cut.
+        NewGlobals newGlobals = new NewGlobals(work.stream().map(UnitWork::unit).toList(), extractors);
+        newGlobals.carry(extractors);
+        for (int i = 0; i < work.size(); i++) {
+            UnitWork w = work.get(i);
+            PatchObjectExtractor.Extracted x = extractors.get(i).extract();
             Files.write(dir.resolve("suture_unit" + i + ".o_shipped"), x.object());
             // modpost reads each object's .cmd file for the CRCs of what it exports; the cut-down unit exports nothing.
             Files.writeString(dir.resolve(".suture_unit" + i + ".o.cmd"), "# extracted by suture from " + w.unit() + "\n");
@@ -170,7 +178,7 @@ final class DiffFrontEnd {
                 + kbuildObjects + "\n");
         log.printf("linking %d function%s into %s%n", replacements.size(), replacements.size() == 1 ? "" : "s", name);
         return new Planned.Ready(new ModulePlan(manifest, source.fileName(), patchedModules, List.of(), originals,
-                placeholders, results, notes, output -> new SutureException("linking the patch module failed:\n" + output,
+                placeholders, newGlobals.names(), results, notes, output -> new SutureException("linking the patch module failed:\n" + output,
                         "this is a Suture bug; please report it with the diff")));
     }
 

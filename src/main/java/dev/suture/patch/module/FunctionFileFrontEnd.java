@@ -68,7 +68,7 @@ final class FunctionFileFrontEnd {
         Map<String, KernelSymbols> patchedModules = new LinkedHashMap<>(objects);
         patchedModules.remove(Replacement.VMLINUX);
         return new Planned.Ready(new ModulePlan(manifest, source.fileName(), patchedModules, fix.choices(), originals,
-                Map.of(), List.of(), List.of(), output -> compileFailure(fix.path(), output)));
+                Map.of(), java.util.Set.of(), List.of(), List.of(), output -> compileFailure(fix.path(), output)));
     }
 
     private static SutureException compileFailure(Path fix, String kbuildOutput) {

@@ -43,9 +43,16 @@ public final class KlpConverter {
         List<Symbol> symbols = ko.symbols().list();
         for (int i = 1; i < symbols.size(); i++) {
             Symbol s = symbols.get(i);
-            if (s.isUndefined() && !s.name().isEmpty()
-                    && resolver.resolve(s.name()) instanceof SymbolResolver.Resolution.Livepatch lp) {
-                klp.put(i, lp);
+            if (!s.isUndefined() || s.name().isEmpty()) {
+                continue;
+            }
+            switch (resolver.resolve(s.name())) {
+                case SymbolResolver.Resolution.Livepatch lp -> klp.put(i, lp);
+                // Still undefined after the link: the module lacks its own definition, and nothing else has it.
+                case SymbolResolver.Resolution.InPatch p -> throw new IllegalStateException(
+                        "the patch module does not carry '" + p.name() + "', which the fix adds and its code uses");
+                case SymbolResolver.Resolution.Exported e -> {
+                }
             }
         }
         Map<Integer, Integer> relocationCount = new HashMap<>();

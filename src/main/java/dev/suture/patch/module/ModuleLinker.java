@@ -31,7 +31,7 @@ final class ModuleLinker {
             throw plan.linkFailure().apply(make.output());
         }
         SymbolResolver resolver = new SymbolResolver(KernelExports.of(kernel), objects.vmlinux(), plan.patchedModules(),
-                plan.choices(), plan.originals(), plan.fixName(), plan.placeholders());
+                plan.choices(), plan.originals(), plan.fixName(), plan.placeholders(), plan.newSymbols());
         ElfFile ko = ElfFile.read(Files.readAllBytes(built));
         KlpConverter.Conversion conversion = KlpConverter.convert(ko, resolver, plan.fixName());
         if (!conversion.refusals().isEmpty()) {

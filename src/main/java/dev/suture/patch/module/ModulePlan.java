@@ -7,6 +7,7 @@ import dev.suture.manifest.PatchManifest;
 import dev.suture.patch.source.SymbolChoice;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,12 +19,15 @@ import java.util.function.Function;
  * @param choices        the fix's explicit choices among namesakes ({@code SUTURE_SYMBOL_AT})
  * @param originals      the replaced functions, whose translation units resolve same-named statics
  * @param placeholders   references the extracted objects carry to the kernel's own statics
+ * @param newSymbols     the global functions and data the fix adds, defined in the module itself (a diff's;
+ *                       a function file's own helpers are in its one object, and it has none here)
  * @param units          the decisions per compiled unit (diffs), for the report
  * @param notes          what the build skipped or dropped, for the report
  * @param linkFailure    the message when kbuild fails on the directory, given its output
  */
 record ModulePlan(PatchManifest manifest, String fixName, Map<String, KernelSymbols> patchedModules,
                   List<SymbolChoice> choices, List<KernelSymbol> originals,
-                  Map<String, SymbolResolver.Resolution.Livepatch> placeholders, List<UnitResult> units,
+                  Map<String, SymbolResolver.Resolution.Livepatch> placeholders, Set<String> newSymbols,
+                  List<UnitResult> units,
                   List<String> notes, Function<String, SutureException> linkFailure) {
 }

@@ -33,6 +33,10 @@ import java.util.function.Predicate;
  * vmlinux), otherwise through a placeholder that becomes a livepatch relocation to the exact
  * {@code object, name, position}. Read-only data without pointers (strings, {@code __func__}, constant
  * tables) is copied instead: it has no identity worth keeping, and a changed constant must come along.
+ *
+ * <p>A global function or variable the fix adds is the patch module's own: it stays global, so that the parts
+ * cut from other units (of vmlinux or of a module) reach it by name, and it is carried when any of them
+ * refers to it ({@link #carry}), even if nothing of its own unit changed.
  */
 final class PatchObjectExtractor {
     /** A changed function and the symbol its new copy has in the extracted object. */
@@ -59,6 +63,9 @@ final class PatchObjectExtractor {
     private final Map<String, Integer> externs = new HashMap<>();
     private final Map<String, SymbolResolver.Resolution.Livepatch> placeholders = new LinkedHashMap<>();
     private final List<String> droppedEntries = new ArrayList<>();
+    /** Names of symbols the kept parts refer to that this unit does not define. */
+    private final Set<String> externalNames = new LinkedHashSet<>();
+    private final List<ObjectIndex.Entity> changed = new ArrayList<>();
 
     /**
      * @param patched  the patched object, read for this purpose only: it is edited in place
@@ -74,10 +81,6 @@ final class PatchObjectExtractor {
         this.exported = exported;
         this.prefix = prefix;
         decided.forEach(d -> decisions.put(d.key(), d));
-    }
-
-    Extracted extract() {
-        List<ObjectIndex.Entity> changed = new ArrayList<>();
         for (ObjectDiff.Decision d : decisions.values()) {
             if (d.change() == ObjectDiff.Change.CHANGED && d.function()) {
                 changed.add(d.patched());
@@ -85,11 +88,55 @@ final class PatchObjectExtractor {
         }
         changed.sort(java.util.Comparator.comparingInt(ObjectIndex.Entity::symbol));
         changed.forEach(this::include);
+        scan();
+    }
+
+    /** The global functions and data this unit adds (whether or not anything refers to them yet). */
+    Set<String> newGlobals() {
+        Set<String> names = new LinkedHashSet<>();
+        for (ObjectDiff.Decision d : decisions.values()) {
+            if (isNewGlobal(d.patched())) {
+                names.add(d.patched().name());
+            }
+        }
+        return names;
+    }
+
+    /** What the parts kept so far refer to by a name this unit does not define. */
+    Set<String> externalNames() {
+        return Set.copyOf(externalNames);
+    }
+
+    /**
+     * Takes the unit's new global {@code name} into the module, with what it reaches, because another part of the
+     * module refers to it; whether that added anything.
+     */
+    boolean carry(String name) {
+        for (ObjectIndex.Entity e : index.entities()) {
+            if (e.name().equals(name) && isNewGlobal(e) && !included.contains(e.key())) {
+                include(e);
+                scan();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isNewGlobal(ObjectIndex.Entity e) {
+        ObjectDiff.Decision d = e == null ? null : decisions.get(e.key());
+        return d != null && d.change() == ObjectDiff.Change.NEW && e.global();
+    }
+
+    private void scan() {
         while (!toScan.isEmpty()) {
             for (Relocation r : toScan.pop()) {
                 classify(r);
             }
         }
+    }
+
+    /** Cuts the object down to what was taken in; call once, last (the patched object is edited in place). */
+    Extracted extract() {
         // Everything else of the unit goes; first its relocations, so nothing kept refers to what is removed.
         Map<Integer, List<Relocation>> rewritten = new HashMap<>();
         for (int s : keptSections) {
@@ -138,17 +185,24 @@ final class PatchObjectExtractor {
             }
         }
         dropUnreferencedExterns();
-        // The new copies are what the glue's klp_funcs point at: global. New helpers stay private to the unit.
+        // The new copies are what the glue's klp_funcs point at: global. New static helpers stay private to the
+        // unit; the fix's new globals stay global, one definition every part of the module links to.
+        Set<String> shared = new java.util.HashSet<>();
+        for (ObjectIndex.Entity e : index.entities()) {
+            if (included.contains(e.key()) && isNewGlobal(e)) {
+                shared.add(e.name());
+            }
+        }
         for (int i = 1; i < elf.symbols().size(); i++) {
             Symbol s = elf.symbols().get(i);
             if (s.isUndefined() || s.type() == Elf.STT_SECTION || s.type() == Elf.STT_FILE) {
                 continue;
             }
-            boolean replacement = newNames.containsKey(s.name());
-            if (replacement && s.isLocal()) {
+            boolean global = newNames.containsKey(s.name()) || shared.contains(s.name());
+            if (global && s.isLocal()) {
                 elf.symbols().set(i, s.withBind(Elf.STB_GLOBAL));
                 i = 0;  // the table was reordered: start over (few symbols remain)
-            } else if (!replacement && !s.isLocal()) {
+            } else if (!global && !s.isLocal()) {
                 elf.symbols().set(i, s.withBind(Elf.STB_LOCAL));
                 i = 0;
             }
@@ -201,8 +255,7 @@ final class PatchObjectExtractor {
 
     private void classify(Relocation r) {
         switch (index.target(r)) {
-            case ObjectIndex.Target.External x -> {
-            }
+            case ObjectIndex.Target.External x -> externalNames.add(x.name());
             case ObjectIndex.Target.InEntity in -> {
                 if (copied(in.entity())) {
                     include(in.entity());

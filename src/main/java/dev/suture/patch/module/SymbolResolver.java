@@ -8,18 +8,28 @@ import dev.suture.patch.source.SymbolChoice;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Decides, for every symbol a patch module leaves undefined, how the kernel will find it: by the module
  * loader (an export of vmlinux), or by livepatch from a named object and position. Static namesakes are told
  * apart by the user's SUTURE_SYMBOL_AT choice, else by being in the same source file as a replaced function.
+ * A global the fix itself adds is the module's own, whatever the kernel has of that name: never a livepatch
+ * relocation, never unknown.
  */
 final class SymbolResolver {
     /** How one undefined symbol gets resolved. */
     sealed interface Resolution {
         /** Left to the module loader: exported by vmlinux or by a module the patch may depend on. */
         record Exported(String name, String exporter) implements Resolution {
+        }
+
+        /**
+         * Defined by the fix (a new function or variable of one of its units) and so by the patch module itself:
+         * a plain reference, which kbuild's link has resolved already.
+         */
+        record InPatch(String name) implements Resolution {
         }
 
         /** Resolved by livepatch: {@code .klp.sym.OBJECT.NAME,POSITION}. */
@@ -38,20 +48,23 @@ final class SymbolResolver {
     private final List<KernelSymbol> replaced;
     private final String fixName;
     private final Map<String, Resolution.Livepatch> decided;
+    private final Set<String> newInFix;
 
     SymbolResolver(KernelExports exports, KernelSymbols vmlinux, Map<String, KernelSymbols> patchedModules,
                    List<SymbolChoice> choices, List<KernelSymbol> replaced, String fixName) {
-        this(exports, vmlinux, patchedModules, choices, replaced, fixName, Map.of());
+        this(exports, vmlinux, patchedModules, choices, replaced, fixName, Map.of(), Set.of());
     }
 
     /**
-     * @param decided names already resolved by whoever made the object (placeholders for a unit's own static
-     *                symbols, whose object and position are known exactly)
+     * @param decided  names already resolved by whoever made the object (placeholders for a unit's own static
+     *                 symbols, whose object and position are known exactly)
+     * @param newInFix the global functions and data the fix adds (see {@link NewGlobals})
      */
     SymbolResolver(KernelExports exports, KernelSymbols vmlinux, Map<String, KernelSymbols> patchedModules,
                    List<SymbolChoice> choices, List<KernelSymbol> replaced, String fixName,
-                   Map<String, Resolution.Livepatch> decided) {
+                   Map<String, Resolution.Livepatch> decided, Set<String> newInFix) {
         this.decided = decided;
+        this.newInFix = newInFix;
         this.exports = exports;
         this.vmlinux = vmlinux;
         this.patchedModules = patchedModules;
@@ -64,6 +77,10 @@ final class SymbolResolver {
         Resolution.Livepatch known = decided.get(name);
         if (known != null) {
             return known;
+        }
+        // Before the kernel's objects: a patched module's static of the same name is another symbol.
+        if (newInFix.contains(name)) {
+            return new Resolution.InPatch(name);
         }
         // A symbol of a patched module goes through livepatch even if exported, so the patch never forces that
         // module to load first; it is resolved when the module arrives.
