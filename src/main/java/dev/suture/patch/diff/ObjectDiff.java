@@ -17,7 +17,8 @@ import java.util.Set;
  * code bytes, what every relocation refers to (by name, key or string contents, never by index), and the
  * function's entries in the special sections. A difference that is only a line number of this file moved
  * by exactly what the diff moved it by (a WARN's bug-table line, an immediate passed to
- * {@code __might_sleep}) does not count: the kernel keeps its own, correct, line for unchanged code.
+ * {@code __might_sleep}, the line inside a {@code file:line} string, a dynamic-debug descriptor's line) does
+ * not count: the kernel keeps its own, correct, line for unchanged code ({@link MovedLines}).
  */
 public final class ObjectDiff {
     private final ObjectIndex original;
@@ -25,7 +26,7 @@ public final class ObjectDiff {
     private final SpecialEntries originalSpecial;
     private final SpecialEntries patchedSpecial;
     private final SpecialSectionLayout layout;
-    private final LineShift lines;
+    private final MovedLines moved;
 
     /** Whether an unchanged line of the original file moved from {@code from} to {@code to} in the patched one. */
     @FunctionalInterface
@@ -39,7 +40,7 @@ public final class ObjectDiff {
         this.original = original;
         this.patched = patched;
         this.layout = layout;
-        this.lines = lines;
+        this.moved = new MovedLines(lines);
         this.originalSpecial = new SpecialEntries(original, layout);
         this.patchedSpecial = new SpecialEntries(patched, layout);
     }
@@ -122,53 +123,53 @@ public final class ObjectDiff {
         if (o.size() != p.size()) {
             return "size " + o.size() + " → " + p.size() + " bytes";
         }
-        List<String> ro = relocations(original, o);
-        List<String> rp = relocations(patched, p);
-        for (int i = 0; i < Math.min(ro.size(), rp.size()); i++) {
-            if (!ro.get(i).equals(rp.get(i))) {
-                return "reference " + ro.get(i) + " → " + rp.get(i);
-            }
-        }
-        if (ro.size() != rp.size()) {
-            return ro.size() + " → " + rp.size() + " relocations";
+        String references = compareReferences(o, p);
+        if (references != null && !references.equals(LINE_ONLY)) {
+            return references;
         }
         byte[] a = original.bytes(o);
         byte[] b = patched.bytes(p);
         if (Arrays.equals(a, b)) {
-            return null;
+            return references;
         }
-        return explainedByLines(a, b) ? LINE_ONLY : "code differs at +0x" + Long.toHexString(Arrays.mismatch(a, b));
+        return moved.inImmediates(a, b) ? LINE_ONLY : "code differs at +0x" + Long.toHexString(Arrays.mismatch(a, b));
     }
 
-    private static List<String> relocations(ObjectIndex index, ObjectIndex.Entity e) {
-        return index.relocationsIn(e).stream()
-                .map(r -> "+0x" + Long.toHexString(r.offset() - e.start()) + " " + index.describe(r)).toList();
-    }
-
-    /** Every run of differing bytes lies in a 32-bit value that is a line of this file and moved as the diff says. */
-    private boolean explainedByLines(byte[] a, byte[] b) {
-        ByteBuffer ba = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        int i = 0;
-        while (i < a.length) {
-            if (a[i] == b[i]) {
-                i++;
+    /**
+     * Compares what the relocations inside two entities refer to, in order: null when all are the same,
+     * {@link #LINE_ONLY} when some differ only by a string's moved line numbers, else the first difference.
+     */
+    private String compareReferences(ObjectIndex.Entity o, ObjectIndex.Entity p) {
+        List<Relocation> ro = original.relocationsIn(o);
+        List<Relocation> rp = patched.relocationsIn(p);
+        boolean lineOnly = false;
+        for (int i = 0; i < Math.min(ro.size(), rp.size()); i++) {
+            String a = "+0x" + Long.toHexString(ro.get(i).offset() - o.start()) + " " + original.describe(ro.get(i));
+            String b = "+0x" + Long.toHexString(rp.get(i).offset() - p.start()) + " " + patched.describe(rp.get(i));
+            if (a.equals(b)) {
                 continue;
             }
-            int end = i;
-            while (end < a.length && a[end] != b[end]) {
-                end++;
+            if (sameStringButMovedLines(ro.get(i), o, rp.get(i), p)) {
+                lineOnly = true;
+                continue;
             }
-            boolean explained = false;
-            for (int at = Math.max(0, end - 4); at <= i && at + 4 <= a.length && !explained; at++) {
-                explained = lines.moved(ba.getInt(at), bb.getInt(at));
-            }
-            if (!explained) {
-                return false;
-            }
-            i = end;
+            return "reference " + a + " → " + b;
         }
-        return true;
+        if (ro.size() != rp.size()) {
+            return ro.size() + " → " + rp.size() + " relocations";
+        }
+        return lineOnly ? LINE_ONLY : null;
+    }
+
+    /** Both relocations sit at the same place, of the same kind, on strings that differ only by moved lines. */
+    private boolean sameStringButMovedLines(Relocation ro, ObjectIndex.Entity o, Relocation rp, ObjectIndex.Entity p) {
+        if (ro.offset() - o.start() != rp.offset() - p.start() || ro.type() != rp.type()
+                || original.bias(ro) != patched.bias(rp)) {
+            return false;
+        }
+        Optional<String> a = original.string(ro);
+        Optional<String> b = patched.string(rp);
+        return a.isPresent() && b.isPresent() && moved.inText(a.get(), b.get());
     }
 
     /** Compares the special-section entries describing a function and its cold part. */
@@ -204,7 +205,7 @@ public final class ObjectDiff {
                 byte[] cx = bx.clone();
                 byte[] cy = by.clone();
                 cx[line] = cx[line + 1] = cy[line] = cy[line + 1] = 0;
-                if (Arrays.equals(cx, cy) && lines.moved(lx, ly)) {
+                if (Arrays.equals(cx, cy) && moved.moved(lx, ly)) {
                     lineOnly = true;
                     continue;
                 }
@@ -239,13 +240,19 @@ public final class ObjectDiff {
         if (bssO != bssP) {
             return bssO ? "gained an initializer" : "lost its initializer";
         }
-        if (!relocations(original, o).equals(relocations(patched, p))) {
+        String references = compareReferences(o, p);
+        if (references != null && !references.equals(LINE_ONLY)) {
             return "initializer references changed";
         }
-        if (!Arrays.equals(original.bytes(o), patched.bytes(p))) {
-            return "initializer differs at +0x" + Long.toHexString(Arrays.mismatch(original.bytes(o), patched.bytes(p)));
+        byte[] a = original.bytes(o);
+        byte[] b = patched.bytes(p);
+        if (Arrays.equals(a, b)) {
+            return references == null ? null : LINE_ONLY + " (in the strings it points to)";
         }
-        return null;
+        if (original.namesSourceFile(o) && moved.inData(a, b)) {
+            return LINE_ONLY + " (the kernel keeps the old, correct, line numbers)";
+        }
+        return "initializer differs at +0x" + Long.toHexString(Arrays.mismatch(a, b));
     }
 
     /** What happened to one function or data object. */

@@ -81,30 +81,27 @@ public final class ObjectIndex {
                 inCode.addAll(list);
             }
         }
-        // First by name and order; then namesakes (static locals: __already_done, __func__, _rs) by the
-        // functions that use them, which a change elsewhere in the unit does not renumber.
+        // First by name and order; then what the compiler numbered (static locals, constants, __UNIQUE_ID_
+        // objects) by what it is and who uses it, which a change elsewhere in the unit does not renumber.
         for (Raw r : raw) {
             String key = occurrences.get(r.base()) == 1 ? r.base() : r.base() + "#" + r.occurrence();
             add(new Entity(r.symbol().name(), key, r.index(), r.symbol().sectionIndex(), r.symbol().value(),
                     r.symbol().size(), r.symbol().type() == Elf.STT_FUNC, !r.symbol().isLocal(), r.occurrence()));
         }
-        Map<Entity, java.util.TreeSet<String>> users = namesakeUsers(occurrences);
-        if (!users.isEmpty()) {
+        bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
+        Map<Entity, String> keys = LocalKeys.of(this);
+        if (!keys.isEmpty()) {
             List<Entity> keyed = new ArrayList<>(entities);
             entities.clear();
             byKey.clear();
             bySymbol.clear();
             bySection.clear();
-            Map<String, Integer> taken = new HashMap<>();
             for (Entity e : keyed) {
-                java.util.TreeSet<String> by = users.get(e);
-                String key = by == null || by.isEmpty() ? e.key() : Names.correlated(e.name()) + "@" + String.join(",", by);
-                int n = taken.merge(key, 1, Integer::sum) - 1;
-                add(new Entity(e.name(), n == 0 ? key : key + "#" + n, e.symbol(), e.section(), e.start(), e.size(),
+                add(new Entity(e.name(), keys.getOrDefault(e, e.key()), e.symbol(), e.section(), e.start(), e.size(),
                         e.function(), e.global(), e.occurrence()));
             }
+            bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
         }
-        bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
     }
 
     private void add(Entity e) {
@@ -112,35 +109,6 @@ public final class ObjectIndex {
         byKey.put(e.key(), e);
         bySymbol.put(e.symbol(), e);
         bySection.computeIfAbsent(e.section(), k -> new ArrayList<>()).add(e);
-    }
-
-    /** For numbered static data objects, the functions (by name) that refer to each. */
-    private Map<Entity, java.util.TreeSet<String>> namesakeUsers(Map<String, Integer> occurrences) {
-        bySection.values().forEach(l -> l.sort(Comparator.comparingLong(Entity::start)));
-        Map<Entity, java.util.TreeSet<String>> users = new HashMap<>();
-        for (Entity e : entities) {
-            // GCC numbers a static local (name.N) by what else the unit has: key it by its users whether or not
-            // it has namesakes here, so a namesake added elsewhere in the unit does not change its key.
-            if (!e.function() && !e.global() && !e.name().equals(Names.correlated(e.name()))) {
-                users.put(e, new java.util.TreeSet<>());
-            }
-        }
-        if (users.isEmpty()) {
-            return users;
-        }
-        for (var entry : relocations.entrySet()) {
-            List<Entity> in = bySection.getOrDefault(entry.getKey(), List.of());
-            for (Relocation r : entry.getValue()) {
-                if (target(r) instanceof Target.InEntity t && users.containsKey(t.entity())) {
-                    for (Entity f : in) {
-                        if (f.function() && r.offset() >= f.start() && r.offset() < f.start() + f.size()) {
-                            users.get(t.entity()).add(Names.correlated(f.owner()));
-                        }
-                    }
-                }
-            }
-        }
-        return users;
     }
 
     public ElfFile elf() {
@@ -161,6 +129,11 @@ public final class ObjectIndex {
 
     public String sectionName(Entity e) {
         return elf.section(e.section()).name();
+    }
+
+    /** The sections that have relocations. */
+    java.util.Set<Integer> relocatedSections() {
+        return relocations.keySet();
     }
 
     /** All relocations of a section (empty when it has none), in file order. */
@@ -204,6 +177,28 @@ public final class ObjectIndex {
         Entity within = entityAt(section, offset, bias(r));
         return within != null ? new Target.InEntity(within, offset - within.start()) : new Target.Anonymous(section, offset);
     }
+
+    /** The text of the string literal a relocation points at (in a merged string section), if it points at one. */
+    public Optional<String> string(Relocation r) {
+        if (target(r) instanceof Target.Anonymous a) {
+            Section s = elf.section(a.section());
+            if (s.hasFlags(Elf.SHF_STRINGS) && !s.isNoBits()) {
+                return Optional.of(cString(s.data(), (int) (a.offset() + bias(r))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether an entity points at a string that names a C source or header ({@code __FILE__}): the numbers in
+     * it may then be that file's lines (a dynamic-debug descriptor's {@code filename} and {@code lineno}).
+     */
+    public boolean namesSourceFile(Entity e) {
+        return relocationsIn(e).stream().map(this::string)
+                .anyMatch(t -> t.isPresent() && SOURCE_FILE.matcher(t.get()).matches());
+    }
+
+    private static final java.util.regex.Pattern SOURCE_FILE = java.util.regex.Pattern.compile("[\\w./+-]+\\.[ch]");
 
     /**
      * A stable description of a relocation's target for comparing two compilations: names and keys instead

@@ -17,6 +17,18 @@ class NamesTest {
     }
 
     @Test
+    void thePreprocessorsCounterIsDroppedFromUniqueIds() {
+        // __UNIQUE_ID(prefix) pastes __COUNTER__ to the prefix; GCC may add its own .N to a static local.
+        assertThat(Names.correlated("__UNIQUE_ID_ddebug332.18")).isEqualTo("__UNIQUE_ID_ddebug");
+        assertThat(Names.correlated("__UNIQUE_ID_license373")).isEqualTo("__UNIQUE_ID_license");
+        assertThat(Names.correlated("__UNIQUE_ID___addressable_crc32_le366")).isEqualTo("__UNIQUE_ID___addressable_crc32_le");
+        assertThat(Names.correlated("__UNIQUE_ID___addressable___SCK__might_resched2.44"))
+                .isEqualTo("__UNIQUE_ID___addressable___SCK__might_resched");
+        // Only __UNIQUE_ID_ names end in a counter: elsewhere trailing digits are part of the name.
+        assertThat(Names.correlated("crc32")).isEqualTo("crc32");
+    }
+
+    @Test
     void coldPartsBelongToTheirFunction() {
         assertThat(Names.isColdPart("cp_old_stat.cold")).isTrue();
         assertThat(Names.owner("cp_old_stat.cold")).isEqualTo("cp_old_stat");

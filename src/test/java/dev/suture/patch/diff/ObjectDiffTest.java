@@ -2,11 +2,7 @@ package dev.suture.patch.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.suture.elf.ElfFile;
-import dev.suture.kernel.build.SpecialSectionLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * what is new or gone, and what only moved lines.
  */
 class ObjectDiffTest {
-    private static final SpecialSectionLayout LAYOUT = new SpecialSectionLayout(Map.of("__mcount_loc", 8), 8);
     private static final String ORIGINAL = """
             extern int printf(const char *, ...);
             extern void might_sleep_at(const char *file, int line);
@@ -50,20 +45,8 @@ class ObjectDiffTest {
 
     private static Map<String, String> decide(Path dir, String original, String patched, ObjectDiff.LineShift lines)
             throws Exception {
-        ObjectIndex o = new ObjectIndex(ElfFile.read(Files.readAllBytes(compile(dir, "orig", original))));
-        ObjectIndex p = new ObjectIndex(ElfFile.read(Files.readAllBytes(compile(dir, "patched", patched))));
-        return new ObjectDiff(o, p, LAYOUT, lines).decide().stream()
+        return HostUnits.diff(dir, original, patched, lines).decisions().stream()
                 .collect(Collectors.toMap(ObjectDiff.Decision::name, d -> d.change().name().toLowerCase() + ": " + d.reason()));
-    }
-
-    private static Path compile(Path dir, String name, String source) throws Exception {
-        Path c = dir.resolve("unit.c");
-        Files.writeString(c, source);
-        Path o = dir.resolve(name + ".o");
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-fno-inline-functions-called-once", "-fno-pic",
-                "-ffunction-sections", "-fdata-sections", "-c", c.toString(), "-o", o.toString()).inheritIO().start();
-        assertThat(gcc.waitFor()).isZero();
-        return o;
     }
 
     @Test
@@ -94,7 +77,7 @@ class ObjectDiffTest {
     void aLineNumberThatMovedAsTheDiffSaysIsNoChange(@TempDir Path dir) throws Exception {
         // Two lines inserted above user_b: every later __LINE__ moves by two.
         String patched = ORIGINAL.replace("int user_b(int x)", "/* one */\n/* two */\nint user_b(int x)");
-        int firstMoved = lineOf(ORIGINAL, "int user_b(int x)");
+        int firstMoved = HostUnits.lineOf(ORIGINAL, "int user_b(int x)");
         ObjectDiff.LineShift shift = (from, to) -> from >= firstMoved && to == from + 2;
         Map<String, String> d = decide(dir, ORIGINAL, patched, shift);
         assertThat(d.get("user_b")).startsWith("unchanged: only line numbers moved");
@@ -108,10 +91,5 @@ class ObjectDiffTest {
         Map<String, String> d = decide(dir, ORIGINAL, ORIGINAL.replace("{1, 2, 3, 4}", "{1, 2, 9, 4}"), ObjectDiff.LineShift.NONE);
         assertThat(d.get("table")).startsWith("changed: initializer differs at +0x8");
         assertThat(d.get("unrelated")).startsWith("unchanged");
-    }
-
-    private static int lineOf(String text, String line) {
-        List<String> lines = text.lines().toList();
-        return lines.indexOf(line) + 1;
     }
 }
