@@ -19,9 +19,4 @@ final class CompilerDiagnostics {
                 .map(l -> l.replaceFirst("^(" + Pattern.quote(shown) + ":\\d+):\\d+:", "$1:"))
                 .toList();
     }
-
-    /** Every line of the log that gcc or the linker flagged, when none concerns the user's file. */
-    static List<String> errors(String kbuildLog) {
-        return kbuildLog.lines().filter(l -> l.contains("error") || l.contains("Error")).toList();
-    }
 }

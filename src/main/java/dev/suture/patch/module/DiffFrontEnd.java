@@ -178,8 +178,16 @@ final class DiffFrontEnd {
                 + kbuildObjects + "\n");
         log.printf("linking %d function%s into %s%n", replacements.size(), replacements.size() == 1 ? "" : "s", name);
         return new Planned.Ready(new ModulePlan(manifest, source.fileName(), patchedModules, List.of(), originals,
-                placeholders, newGlobals.names(), results, notes, output -> new SutureException("linking the patch module failed:\n" + output,
-                        "this is a Suture bug; please report it with the diff")));
+                placeholders, newGlobals.names(), results, notes, DiffFrontEnd::linkFailure));
+    }
+
+    /**
+     * The fix compiled, so what kbuild refuses now is the module Suture made of it: the step and line that
+     * failed, and a request for a report.
+     */
+    private static SutureException linkFailure(String output) {
+        return new SutureException("linking the patch module failed:\n" + KbuildFailure.of(output).shown(output),
+                "this is a Suture bug; please report it with the diff and these lines");
     }
 
     /** The decisions and reviews of compiled units, and what extraction needs of each. */

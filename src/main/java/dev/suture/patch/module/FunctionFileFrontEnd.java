@@ -71,11 +71,18 @@ final class FunctionFileFrontEnd {
                 Map.of(), java.util.Set.of(), List.of(), List.of(), output -> compileFailure(fix.path(), output)));
     }
 
+    /**
+     * The compiler's messages about the fix; else what the linker or modpost refused (a name defined twice, an
+     * export the kernel already has), which the fix's code caused too: Suture's glue is the same for every fix.
+     */
     private static SutureException compileFailure(Path fix, String kbuildOutput) {
         List<String> own = CompilerDiagnostics.about(fix, kbuildOutput);
-        List<String> shown = own.isEmpty() ? CompilerDiagnostics.errors(kbuildOutput) : own;
-        return new SutureException("the fix does not compile:\n" + String.join("\n", shown),
-                "correct the function file at the lines above");
+        if (!own.isEmpty()) {
+            return new SutureException("the fix does not compile:\n" + String.join("\n", own),
+                    "correct the function file at the lines above");
+        }
+        return new SutureException("building the fix into a module failed:\n" + KbuildFailure.of(kbuildOutput).shown(kbuildOutput),
+                "correct the function file: the lines above name what the compiler, linker or modpost refused");
     }
 
     private static void writeDirectory(Path dir, String name, FixSource source, FunctionFile fix,

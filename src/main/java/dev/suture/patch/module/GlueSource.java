@@ -125,6 +125,8 @@ public final class GlueSource {
         c.append("static void __exit suture_patch_exit(void)\n{\n}\n\n");
         c.append("module_init(suture_patch_init);\nmodule_exit(suture_patch_exit);\n");
         c.append("MODULE_LICENSE(\"GPL\");\nMODULE_INFO(livepatch, \"Y\");\n");
+        // The namespaces of the exports the module's code uses, known once its objects are (ModuleLinker).
+        c.append("#include \"").append(NamespaceImports.HEADER).append("\"\n");
         c.append("MODULE_DESCRIPTION(\"Suture live patch built from ").append(cString(manifest.source())).append("\");\n\n");
         c.append("static const char suture_manifest[] __used __section(\"").append(PatchManifest.SECTION)
                 .append("\") __aligned(1) =\n\t\"").append(cString(ManifestFunctions.json(manifest))).append("\";\n");

@@ -1,5 +1,6 @@
 package dev.suture.patch.module;
 
+import dev.suture.SutureException;
 import dev.suture.elf.ElfFile;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.build.Kbuild;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ending every build shares, whichever front-end planned it: kbuild links the directory into a module,
@@ -25,12 +27,18 @@ final class ModuleLinker {
     static BuildOutcome link(CachedKernel kernel, KernelObjects objects, ModulePlan plan, Path dir, Path output,
                              ModuleSigner signer) throws IOException {
         String name = plan.manifest().name();
-        Kbuild.Result make = Kbuild.buildModules(kernel, dir, List.of("KBUILD_MODPOST_WARN=1"));
+        KernelExports exports = KernelExports.of(kernel);
+        Kbuild.Result make = make(kernel, exports, dir, name);
         Path built = dir.resolve(name + ".ko");
         if (!make.ok() || !Files.isRegularFile(built)) {
+            KbuildFailure failure = KbuildFailure.of(make.output());
+            if (failure.missingTool() != null) {
+                throw new SutureException("kbuild could not run a tool it needs: " + failure.missingTool(),
+                        "install the build tools (bin/setup, or apt-get install -y make gcc-12 flex bison bc libelf-dev libssl-dev)");
+            }
             throw plan.linkFailure().apply(make.output());
         }
-        SymbolResolver resolver = new SymbolResolver(KernelExports.of(kernel), objects.vmlinux(), plan.patchedModules(),
+        SymbolResolver resolver = new SymbolResolver(exports, objects.vmlinux(), plan.patchedModules(),
                 plan.choices(), plan.originals(), plan.fixName(), plan.placeholders(), plan.newSymbols());
         ElfFile ko = ElfFile.read(Files.readAllBytes(built));
         KlpConverter.Conversion conversion = KlpConverter.convert(ko, resolver, plan.fixName());
@@ -49,6 +57,28 @@ final class ModuleLinker {
             Files.deleteIfExists(tmp);
         }
         return new BuildOutcome.Built(output, plan.manifest(), plan.units(), conversion.converted(), plan.notes());
+    }
+
+    /**
+     * kbuild on the directory, the glue importing the namespaces of the exports the code uses: those of the
+     * objects a front-end extracted are known before; a function file's are known once it compiled, so when
+     * the linked object needs more, the directory is built again with them.
+     */
+    private static Kbuild.Result make(CachedKernel kernel, KernelExports exports, Path dir, String name) throws IOException {
+        Set<String> imported = NamespaceImports.needed(exports, NamespaceImports.shippedObjects(dir));
+        NamespaceImports.write(dir, imported);
+        Kbuild.Result make = Kbuild.buildModules(kernel, dir, List.of("KBUILD_MODPOST_WARN=1"));
+        Path linked = dir.resolve(name + ".o");
+        if (make.ok() || !Files.isRegularFile(linked)) {
+            return make;
+        }
+        Set<String> needed = NamespaceImports.needed(exports, List.of(linked));
+        if (imported.containsAll(needed)) {
+            return make;
+        }
+        needed.addAll(imported);
+        NamespaceImports.write(dir, needed);
+        return Kbuild.buildModules(kernel, dir, List.of("KBUILD_MODPOST_WARN=1"));
     }
 
     /**
