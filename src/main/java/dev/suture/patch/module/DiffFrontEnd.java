@@ -207,6 +207,7 @@ final class DiffFrontEnd {
         List<UnitCompiler.Compiled>[] compiled = compileBoth(tree, units, replaced, dir);
         log.printf("compiled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         SpecialSectionLayout layout = SpecialSectionLayout.of(kernel);
+        KernelExports exports = KernelExports.of(kernel);
         List<UnitResult> results = new ArrayList<>();
         List<SafetyRules.UnitReview> reviews = new ArrayList<>();
         List<UnitWork> work = new ArrayList<>();
@@ -241,7 +242,7 @@ final class DiffFrontEnd {
             List<ObjectDiff.Decision> decisions = CallerPromotion.apply(diff.decide(), patched, traceable, patched::sectionName);
             results.add(new UnitResult(o.unit(), object, decisions));
             reviews.add(new SafetyRules.UnitReview(file.asChange(), decisions, original, patched, traceable,
-                    o.symbolVersions(), p.symbolVersions()));
+                    o.symbolVersions(), p.symbolVersions(), diff.patchedSpecial(), new UnitKernel(context.objects(), unitSymbols, exports)));
             work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
         }
         log.printf("compared %d unit%s in %.1f s%n", units.size(), units.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);

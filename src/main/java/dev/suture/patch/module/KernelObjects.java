@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import dev.suture.SutureException;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.build.SpecialSectionLayout;
+import dev.suture.kernel.symbols.KernelReferences;
 import dev.suture.kernel.symbols.KernelSymbols;
 import dev.suture.kernel.ModuleIndex;
 import dev.suture.patch.source.Replacement;
@@ -20,6 +21,7 @@ final class KernelObjects {
     private final CachedKernel kernel;
     private final Map<String, Path> outOfTree = new LinkedHashMap<>();
     private final Map<String, KernelSymbols> read = new HashMap<>();
+    private final Map<String, KernelReferences> references = new HashMap<>();
     private ModuleIndex modules;
     private SpecialSectionLayout layout;
 
@@ -72,9 +74,13 @@ final class KernelObjects {
         if (Replacement.VMLINUX.equals(object)) {
             return KernelSymbols.ofVmlinux(kernel.vmlinux(), this::layout);
         }
+        return KernelSymbols.ofModule(object, moduleFile(object), this::layout);
+    }
+
+    private Path moduleFile(String object) {
         Path file = outOfTree.get(object);
         if (file != null) {
-            return KernelSymbols.ofModule(object, file, this::layout);
+            return file;
         }
         ModuleIndex index = modules();
         if (!index.contains(object)) {
@@ -82,6 +88,22 @@ final class KernelObjects {
                     "name vmlinux or a module of " + kernel.info().release()
                             + ", or give an out-of-tree module's file with --with-module PATH.ko");
         }
-        return KernelSymbols.ofModule(object, kernel.modulesDir().resolve(index.pathOf(object)), this::layout);
+        return kernel.modulesDir().resolve(index.pathOf(object));
+    }
+
+    /** What in an object refers to its functions, read once, when first asked (vmlinux's relocations are large). */
+    KernelReferences references(String object) {
+        KernelReferences known = references.get(object);
+        if (known == null) {
+            Path file = Replacement.VMLINUX.equals(object) ? kernel.vmlinux() : moduleFile(object);
+            try {
+                known = KernelReferences.of(file);
+            } catch (java.io.IOException e) {
+                throw new SutureException("cannot read the relocations of " + object + " from " + file + ": " + e.getMessage(),
+                        "fetch the kernel again (suture kernel rm, then fetch)", e);
+            }
+            references.put(object, known);
+        }
+        return known;
     }
 }

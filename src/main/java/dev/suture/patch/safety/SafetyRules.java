@@ -3,6 +3,7 @@ package dev.suture.patch.safety;
 import dev.suture.elf.Elf;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
+import dev.suture.patch.diff.SpecialEntries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,16 @@ public final class SafetyRules {
     /**
      * One compiled unit under review.
      *
-     * @param traceable whether livepatch can redirect the kernel's copy of an original function (it has an
-     *                  ftrace call site)
-     * @param versions  modversions CRCs of the unit's exports, original then patched
+     * @param traceable        whether livepatch can redirect the kernel's copy of an original function (it has
+     *                         an ftrace call site)
+     * @param originalVersions modversions CRCs of the unit's exports, original then patched
+     * @param patchedSpecial   the patched object's special-section entries, by the function each describes
+     * @param kernel           what the running kernel has beyond the unit: who calls a function, who defines a name
      */
     public record UnitReview(SourceChange source, List<ObjectDiff.Decision> decisions, ObjectIndex original,
                              ObjectIndex patched, Predicate<ObjectIndex.Entity> traceable,
-                             Map<String, String> originalVersions, Map<String, String> patchedVersions) {
+                             Map<String, String> originalVersions, Map<String, String> patchedVersions,
+                             SpecialEntries patchedSpecial, RunningKernel kernel) {
     }
 
     /**
@@ -44,7 +48,10 @@ public final class SafetyRules {
         return out;
     }
 
-    /** The rules that read the compiled units: init and notrace code, deleted functions, data, exports. */
+    /**
+     * The rules that read the compiled units: init and notrace code, deleted functions, data, exports, and the
+     * new code's static branches on a module's keys.
+     */
     public static List<Refusal> reviewUnits(List<UnitReview> units) {
         List<Refusal> out = new ArrayList<>();
         for (UnitReview u : units) {
@@ -56,6 +63,7 @@ public final class SafetyRules {
                 }
             }
             exportSignatures(u, out);
+            out.addAll(LoadTimeRules.staticKeys(u));
         }
         return out;
     }
@@ -110,10 +118,11 @@ public final class SafetyRules {
                 }
             }
             case DELETED -> {
-                if (e.global() && Refusals.initKind(section).isEmpty()) {
-                    out.add(new Refusal(Refusal.Rule.DELETED_FUNCTION, u.source().path(), line,
-                            "the fix deletes " + d.name() + ", which other code of the running kernel can still call",
-                            "keep the function (it may become unused); change its callers instead"));
+                if (Refusals.initKind(section).isEmpty()) {
+                    List<String> callers = DeletedFunctions.stillCalling(u, d);
+                    if (!callers.isEmpty()) {
+                        out.add(Refusals.deletedFunction(u.source().path(), line, d.name(), callers));
+                    }
                 }
             }
             default -> {
@@ -128,8 +137,8 @@ public final class SafetyRules {
             return;  // tables the kernel builds from the unit (exports, parameters, initcalls) are not the unit's data
         }
         boolean writable = u.patched().section(e.section()).hasFlags(Elf.SHF_WRITE);
-        if (!writable && onlyChangedUsers(u, e)) {
-            return;  // a constant only changed code reads travels with that code
+        if (travelsWithCode(u, e)) {
+            return;
         }
         String name = e.name().contains(".") ? e.name().substring(0, e.name().indexOf('.')) : e.name();
         int line = firstMention(u.source().patched(), name, u.source());
@@ -138,6 +147,11 @@ public final class SafetyRules {
                         + "), but the running kernel's copy was initialized long ago and keeps its current value",
                 writable ? "set the new value at patch time in a SUTURE_POST_PATCH callback of a function file, or leave the initializer alone"
                         : "use a new constant in the changed functions instead of changing this one, which unchanged code reads"));
+    }
+
+    /** A constant only changed code reads travels with that code: the patch carries its own copy. */
+    static boolean travelsWithCode(UnitReview u, ObjectIndex.Entity patchedData) {
+        return !u.patched().section(patchedData.section()).hasFlags(Elf.SHF_WRITE) && onlyChangedUsers(u, patchedData);
     }
 
     private static boolean onlyChangedUsers(UnitReview u, ObjectIndex.Entity data) {
