@@ -39,6 +39,15 @@ final class Refusals {
                 "the new " + function + " " + what + ": " + STATIC_KEY_WHY, staticKeyRemedy(List.of(key)));
     }
 
+    /** {@code count} dynamic-debug prints (pr_debug, dev_dbg, ...) of {@code module} in the new {@code function}. */
+    static Refusal debugPrints(String file, int line, String function, int count, String module) {
+        return new Refusal(Refusal.Rule.LOAD_TIME_RELOCATION, file, line,
+                "the new " + function + " has " + (count == 1 ? "a debug print" : count + " debug prints")
+                        + " (pr_debug, dev_dbg, ...) whose dynamic-debug descriptors and static keys are module " + module
+                        + "'s: " + STATIC_KEY_WHY,
+                "leave the debug prints out of the changed code, or make them plain printk()s");
+    }
+
     /** Read the keys as variables instead; a tracepoint has no such form, so it stays out of the new code. */
     static String staticKeyRemedy(List<String> keys) {
         List<String> tracepoints = keys.stream().filter(k -> k.startsWith("__tracepoint_"))

@@ -63,7 +63,7 @@ public final class SafetyRules {
                 }
             }
             exportSignatures(u, out);
-            out.addAll(LoadTimeRules.staticKeys(u));
+            out.addAll(ModuleStaticKeys.review(u));
         }
         return out;
     }

@@ -104,9 +104,35 @@ class StaticKeyRuleTest {
     }
 
     @Test
+    void debugPrintsOfTheModuleAreOneRefusalAtTheFirstPrint() throws Exception {
+        // pr_debug's shape: a descriptor in __dyndbg holding the key its jump label branches on.
+        String prints = JUMP_LABEL + """
+                struct ddebug { const char *fmt; struct static_key key; };
+                #define pr_debug(fmt) do { static struct ddebug d __attribute__((used, section("__dyndbg"))) = { fmt }; \\
+                	if (branch(&d.key)) sink(0); } while (0)
+
+                int show(int x)
+                {
+                	pr_debug("show one");
+                	x = sink(x);
+                	pr_debug("show two");
+                	return x;
+                }
+                """;
+        String patched = prints.replace("return x;", "return x + 1;");
+        SafetyRules.UnitReview u = ReviewedUnit.review(dir, prints, patched, new ReviewedUnit.Kernel("binfmt_misc", Map.of(), Map.of()));
+
+        assertThat(SafetyRules.reviewUnits(List.of(u))).singleElement().satisfies(r -> {
+            assertThat(r.line()).isEqualTo(ReviewedUnit.lineOf(patched, "pr_debug(\"show one\");"));
+            assertThat(r.finding()).contains("the new show has 2 debug prints").contains("module binfmt_misc's");
+            assertThat(r.remedy()).contains("leave the debug prints out of the changed code");
+        });
+    }
+
+    @Test
     void theLinkTimeCheckNamesKeysAndTheirRemedy() {
         Refusal r = LoadTimeRules.refusal("fix.c", "__jump_table", List.of("bridge:br_mst_used", "bridge:__tracepoint_br_fdb_add"));
-        assertThat(r.describe()).startsWith("load-time-relocation: fix.c: the new code has static branches on bridge:br_mst_used")
+        assertThat(r.describe()).startsWith("load-time-relocation: fix.c: the new code has static branches on a module's keys (bridge:br_mst_used")
                 .contains("static_key_enabled(&br_mst_used)").contains("leave trace_br_fdb_add() out of the changed code");
     }
 }
