@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The diff-mode catalogue ({@code bench/catalogue/cases}): every case is built from its diff against the
  * default kernel; a case that must apply is live-patched into one booted VM of that kernel, its check passes
  * before, while patched and after the revert, and the kernel reports no problem; a case that must be refused
- * is refused by the named rule. Results go to {@code target/catalogue-results.tsv} ({@code bench/catalogue/run.sh}
- * keeps them).
+ * is refused by the named rule; a case with nothing to patch builds no module. Results go to
+ * {@code target/catalogue-results.tsv} ({@code bench/catalogue/run.sh} keeps them).
  */
 class DiffCatalogueVmTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -126,14 +126,24 @@ class DiffCatalogueVmTest {
                 assertThat(refused.refusals().stream().map(r -> "refused " + r.rule().id())).as("refusals").contains(c.expect());
                 return;
             }
+            if (outcome instanceof BuildOutcome.NothingToPatch none) {
+                // A fix that changes no function's code (comments, only moved lines) has nothing to apply.
+                String functions = changedAndNew(none.units());
+                record(c, "nothing-to-patch", start, functions, none.reason());
+                assertThat("nothing-to-patch").as("expected '" + c.expect() + "', but: " + none.reason()).isEqualTo(c.expect());
+                Path expectedFunctions = c.dir().resolve("functions");
+                if (Files.isRegularFile(expectedFunctions)) {
+                    assertThat(functions).as("changed and new functions").isEqualTo(Files.readAllLines(expectedFunctions).stream()
+                            .map(String::strip).filter(l -> !l.isEmpty()).sorted().collect(Collectors.joining(", ")));
+                }
+                return;
+            }
             built = outcome.orThrow();
         } catch (RuntimeException e) {
             record(c, "failed", start, "", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             throw e;
         }
-        String functions = built.units().stream().flatMap(u -> u.decisions().stream())
-                .filter(d -> d.function() && (d.change() == ObjectDiff.Change.CHANGED || d.change() == ObjectDiff.Change.NEW))
-                .map(d -> d.change().name().toLowerCase() + " " + d.name()).sorted().collect(Collectors.joining(", "));
+        String functions = changedAndNew(built.units());
         if (!c.applies()) {
             record(c, "built", start, functions, "expected: " + c.expect());
             fail("expected '" + c.expect() + "' but the patch was built: " + functions);
@@ -178,6 +188,13 @@ class DiffCatalogueVmTest {
             throw e;
         }
         results.add(String.join("\t", c.name(), c.expect(), "applied", String.format("%.1f", buildSeconds), functions, ""));
+    }
+
+    /** The functions the object diff found changed or new, as a case's {@code functions} file lists them. */
+    private static String changedAndNew(List<UnitResult> units) {
+        return units.stream().flatMap(u -> u.decisions().stream())
+                .filter(d -> d.function() && (d.change() == ObjectDiff.Change.CHANGED || d.change() == ObjectDiff.Change.NEW))
+                .map(d -> d.change().name().toLowerCase() + " " + d.name()).sorted().collect(Collectors.joining(", "));
     }
 
     private static void assertState(Channel ch, String check, String state) throws IOException {
