@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -27,41 +29,43 @@ public record FleetReport(boolean halted, List<String> haltedBy, Map<Outcome, In
     }
 
     public static FleetReport of(List<FleetHost> hosts, Path results) throws IOException {
-        List<Row> rows = new ArrayList<>();
+        // Each reached machine's row first: whether the rollout halted decides what the others' rows say.
+        Map<String, Row> reached = new HashMap<>();
         List<String> failed = new ArrayList<>();
         for (FleetHost h : hosts) {
-            Path file = results.resolve(h.name() + ".json");
-            if (!Files.isRegularFile(file)) {
-                rows.add(null);  // decided below, once it is known whether the rollout halted
-                continue;
-            }
-            MachineResult r = MachineResult.read(file);
-            Outcome outcome = r.outcome();
-            String reason = r.reason();
-            Path health = results.resolve(h.name() + ".health.json");
-            if (Files.isRegularFile(health)) {
-                MachineResult check = MachineResult.read(health);
-                outcome = check.outcome();
-                reason = check.reason();
-            }
-            if (!outcome.letsRolloutContinue()) {
-                failed.add(h.name());
-            }
-            rows.add(new Row(h.name(), r.machine(), outcome, r.patch(), r.release(), r.buildId(), r.transitionSeconds(),
-                    reason, r.blockers()));
+            readRow(h, results).ifPresent(row -> {
+                reached.put(h.name(), row);
+                if (!row.outcome().letsRolloutContinue()) {
+                    failed.add(h.name());
+                }
+            });
         }
         boolean halted = !failed.isEmpty();
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i) == null) {
-                FleetHost h = hosts.get(i);
-                rows.set(i, new Row(h.name(), h.target(), Outcome.NOT_REACHED, null, null, null, null,
-                        halted ? "the rollout halted after " + String.join(", ", failed) + " failed" : "not run (yet)",
-                        List.of()));
-            }
-        }
+        String notReached = halted ? "the rollout halted after " + String.join(", ", failed) + " failed" : "not run (yet)";
+        List<Row> rows = hosts.stream().map(h -> reached.getOrDefault(h.name(), new Row(h.name(), h.target(),
+                Outcome.NOT_REACHED, null, null, null, null, notReached, List.of()))).toList();
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         rows.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
-        return new FleetReport(halted, List.copyOf(failed), counts, List.copyOf(rows));
+        return new FleetReport(halted, List.copyOf(failed), counts, rows);
+    }
+
+    /** A machine's row from its result, a failed health check overriding the outcome; empty without a result. */
+    private static Optional<Row> readRow(FleetHost h, Path results) throws IOException {
+        Path file = results.resolve(h.name() + ".json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        MachineResult r = MachineResult.read(file);
+        Outcome outcome = r.outcome();
+        String reason = r.reason();
+        Path health = results.resolve(h.name() + ".health.json");
+        if (Files.isRegularFile(health)) {
+            MachineResult check = MachineResult.read(health);
+            outcome = check.outcome();
+            reason = check.reason();
+        }
+        return Optional.of(new Row(h.name(), r.machine(), outcome, r.patch(), r.release(), r.buildId(),
+                r.transitionSeconds(), reason, r.blockers()));
     }
 
     /** The report as a Markdown document: a summary line and one table row per machine. */

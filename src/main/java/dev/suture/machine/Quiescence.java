@@ -42,8 +42,7 @@ final class Quiescence {
         if (never.isEmpty()) {
             return;
         }
-        Set<String> functions = never.stream().flatMap(b -> b.functions().stream())
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> functions = functionsOf(never);
         String finding = never.size() + " kernel thread(s) run it as their own function and never leave it, so the "
                 + "transition could never finish: " + never.stream().map(b -> b.comm() + " (pid " + b.pid() + ")")
                 .collect(Collectors.joining(", "))
@@ -51,6 +50,11 @@ final class Quiescence {
         Refusal refusal = new Refusal(Refusal.Rule.NEVER_QUIESCENT, String.join(", ", functions), 0, finding,
                 neverRemedy(functions) + ": " + mixedRetry.apply(String.join(",", functions)));
         throw new SutureException(refusal.rule().id() + ": " + refusal.file() + ": " + refusal.finding(), refusal.remedy());
+    }
+
+    /** The replaced functions the threads sit in, in the order first seen. */
+    private static Set<String> functionsOf(List<Blocker> threads) {
+        return threads.stream().flatMap(b -> b.functions().stream()).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /** What can work for threads that never leave: the change elsewhere, the threads restarted, or mixing allowed. */
@@ -74,8 +78,7 @@ final class Quiescence {
                     .collect(Collectors.joining(", ")) + ")"));
         }
         if (!never.isEmpty()) {
-            Set<String> functions = never.stream().flatMap(b -> b.functions().stream())
-                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> functions = functionsOf(never);
             parts.add("no timeout is long enough for " + never.stream().map(Blocker::comm).distinct()
                     .collect(Collectors.joining(", ")) + ", which never leave " + String.join(", ", functions) + ": "
                     + neverRemedy(functions) + " with --allow-mixed " + String.join(",", functions));

@@ -2,6 +2,7 @@ package dev.suture.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.suture.channel.LocalSshServer;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.patch.module.PatchBuild;
@@ -9,14 +10,12 @@ import dev.suture.patch.source.FixSource;
 import dev.suture.vm.SshServer;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,11 +52,8 @@ class SshTargetVmTest {
         cumulativeKo = dir.resolve("suture_cumulative.ko");
         new PatchBuild(kernel, System.err).build(FixSource.read(repo.resolve("examples/editions/cumulative.c")), cumulativeKo, true).orThrow();
 
-        KeyPair key = KeyUtils.generateKeyPair("ssh-ed25519", 256);
-        identity = dir.resolve("id_test");
-        try (OutputStream out = Files.newOutputStream(identity)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "suture-test", null, out);
-        }
+        KeyPair key = LocalSshServer.newKey();
+        identity = LocalSshServer.writePrivateKey(key, dir.resolve("id_test"));
         vm = TestVm.boot(VmSpec.of("itest-ssh", kernel).withSsh(new SshServer(List.of(PublicKeyEntry.toString(key.getPublic())))),
                 false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
         assertThat(vm.state().sshPort()).isNotNull();

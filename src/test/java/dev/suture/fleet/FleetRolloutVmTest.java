@@ -2,6 +2,7 @@ package dev.suture.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.suture.channel.LocalSshServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suture.Json;
 import dev.suture.kernel.CachedKernel;
@@ -11,7 +12,6 @@ import dev.suture.vm.SshServer;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,7 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,11 +62,8 @@ class FleetRolloutVmTest {
         newerOnly = dir.resolve("newer-only");
         place(newerOnly, NEWER, newerFixture.patchKo);
 
-        KeyPair key = KeyUtils.generateKeyPair("ssh-ed25519", 256);
-        Path identity = dir.resolve("id_fleet");
-        try (OutputStream out = Files.newOutputStream(identity)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "suture-fleet-test", null, out);
-        }
+        KeyPair key = LocalSshServer.newKey();
+        Path identity = LocalSshServer.writePrivateKey(key, dir.resolve("id_fleet"));
         SshServer ssh = new SshServer(List.of(PublicKeyEntry.toString(key.getPublic())));
         StringBuilder known = new StringBuilder();
         StringBuilder hosts = new StringBuilder("[canary]\n");

@@ -2,21 +2,19 @@ package dev.suture.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.suture.channel.LocalSshServer;
 import dev.suture.kernel.CachedKernel;
 import dev.suture.kernel.Kernels;
 import dev.suture.vm.SshServer;
 import dev.suture.vm.TestVm;
 import dev.suture.vm.VmSpec;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +47,8 @@ class SshDeadlineVmTest {
         work = dir;
         CachedKernel kernel = Kernels.resolve(null, System.err);
         fixture = FixtureVm.build(kernel, dir);
-        KeyPair key = KeyUtils.generateKeyPair("ssh-ed25519", 256);
-        identity = dir.resolve("id_test");
-        try (OutputStream out = Files.newOutputStream(identity)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "suture-test", null, out);
-        }
+        KeyPair key = LocalSshServer.newKey();
+        identity = LocalSshServer.writePrivateKey(key, dir.resolve("id_test"));
         vm = TestVm.boot(VmSpec.of("itest-ssh-deadline", kernel).withModules(List.of(fixture.fixtureKo.toString()), List.of())
                         .withSsh(new SshServer(List.of(PublicKeyEntry.toString(key.getPublic())))),
                 false, true, TestVm.DEFAULT_BOOT_TIMEOUT, System.err);
