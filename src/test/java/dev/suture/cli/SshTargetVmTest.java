@@ -219,6 +219,8 @@ class SshTargetVmTest {
         assertThat(guest("ls /var/lib/suture/installed")).contains("suture_cmdline.ko");
 
         reboot();
+        // The boot hook loads the edition and goes on booting; status exits 3 while that transition still runs.
+        awaitSettled("suture_cmdline");
         CliRun status = suture(trusted, "status");
         assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out()).startsWith(target + " runs ").contains("suture_cmdline: enabled").contains("cmdline_proc_show");
@@ -240,6 +242,15 @@ class SshTargetVmTest {
      * Reboots the VM and points the commands at it again. Its SSH server keeps its host key: the commands trust only
      * the key from before the reboot (at the port the VM has now: the same one unless another program took it).
      */
+    /** Waits (at most 60 s) until the patch's transition is over, as a script would before asking status. */
+    private static void awaitSettled(String patch) throws Exception {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!guest("cat /sys/kernel/livepatch/" + patch + "/transition 2>/dev/null").strip().equals("0")) {
+            assertThat(System.nanoTime()).as(patch + " applied at boot and settled within 60 s").isLessThan(until);
+            Thread.sleep(250);
+        }
+    }
+
     private static void reboot() throws Exception {
         String hostKey = vm.state().sshHostKey();
         int port = vm.state().sshPort();
