@@ -63,11 +63,69 @@ public final class UnitCompiler {
      * (relative path to text) in place of the tree's, and copies the objects to {@code outputDir}.
      */
     public List<Compiled> compile(List<String> units, Map<String, String> replaced, Path outputDir) {
+        requireUnits(units);
+        List<String> objects = units.stream().map(UnitCompiler::objectOf).toList();
+        return withReplaced(replaced, objects, COMPILE_FLAGS, false, out -> {
+            Files.createDirectories(outputDir);
+            List<Compiled> compiled = new ArrayList<>();
+            for (int i = 0; i < units.size(); i++) {
+                Path built = workDir.resolve(objects.get(i));
+                if (!Files.isRegularFile(built)) {
+                    throw new SutureException(units.get(i) + " was not compiled:\n" + out,
+                            "check that the unit exists in this kernel's source");
+                }
+                Path copy = outputDir.resolve(objects.get(i).replace('/', '_'));
+                Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING);
+                Path commandFile = workDir.resolve(commandFileOf(objects.get(i)));
+                compiled.add(new Compiled(units.get(i), copy, moduleOf(commandFile), symbolVersions(commandFile)));
+            }
+            return compiled;
+        });
+    }
+
+    /**
+     * Preprocesses {@code units} with {@code replaced} files in place (kbuild's own {@code unit.i} target, so each
+     * unit gets its directory's flags), without line markers, and moves the texts to {@code outputDir}. A unit that
+     * does not preprocess (a file the kernel's config leaves out may not) has no entry: make keeps going past it.
+     */
+    public Map<String, Path> preprocess(List<String> units, Map<String, String> replaced, Path outputDir) {
+        requireUnits(units);
+        List<String> texts = units.stream().map(u -> u.substring(0, u.length() - 2) + ".i").toList();
+        return withReplaced(replaced, texts, "-P", true, out -> {
+            Files.createDirectories(outputDir);
+            Map<String, Path> done = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < units.size(); i++) {
+                Path made = workDir.resolve(texts.get(i));
+                if (Files.isRegularFile(made)) {
+                    Path moved = outputDir.resolve(texts.get(i).replace('/', '_'));
+                    Files.move(made, moved, StandardCopyOption.REPLACE_EXISTING);
+                    done.put(units.get(i), moved);
+                }
+            }
+            return done;
+        });
+    }
+
+    private static void requireUnits(List<String> units) {
         for (String unit : units) {
             if (!unit.endsWith(".c")) {
                 throw new IllegalArgumentException("a translation unit is a .c file: " + unit);
             }
         }
+    }
+
+    /** What is done with make's output while the replaced files are still in place. */
+    private interface AfterMake<T> {
+        T with(String makeOutput) throws IOException;
+    }
+
+    /**
+     * Runs make for {@code targets} in this work directory, under its lock, with the {@code replaced} files
+     * written where kbuild finds them first and removed again afterwards, as are the targets (never taken from
+     * an earlier run). With {@code keepGoing}, a target that fails does not stop the others nor fail the call.
+     */
+    private <T> T withReplaced(Map<String, String> replaced, List<String> targets, String flags, boolean keepGoing,
+                               AfterMake<T> after) {
         try (ReleaseLock lock = ReleaseLock.acquire(workDir.resolveSibling(workDir.getFileName() + ".lock"),
                 "the work directory " + workDir.getFileName(), Progress.plain(System.err))) {
             ensureWorkDir();
@@ -80,34 +138,27 @@ public final class UnitCompiler {
                     Files.writeString(at, e.getValue());
                     written.add(at);
                 }
-                List<String> objects = units.stream().map(UnitCompiler::objectOf).toList();
-                for (String o : objects) {
-                    Files.deleteIfExists(workDir.resolve(o));  // never take an earlier build's object
-                    written.add(workDir.resolve(o));
+                for (String t : targets) {
+                    Files.deleteIfExists(workDir.resolve(t));
+                    written.add(workDir.resolve(t));
                 }
                 List<String> argv = new ArrayList<>(List.of("make", "-s", "-j" + Runtime.getRuntime().availableProcessors()));
+                if (keepGoing) {
+                    argv.add("-k");
+                }
                 argv.addAll(tree.makeArguments(workDir));
-                argv.add("KCFLAGS=" + COMPILE_FLAGS + neighbourIncludes(replaced.keySet()));
+                String kcflags = flags + neighbourIncludes(replaced.keySet());
                 if (replaced.keySet().stream().anyMatch(UnitCompiler::isGlobalHeader)) {
+                    // The overlay's headers name themselves in __FILE__ (WARN's bug table, fortify's messages) as
+                    // the tree's do, relative to the source root, or every inline WARN would look changed.
+                    kcflags += " -fmacro-prefix-map=" + overlay + "/=";
                     argv.add("NOSTDINC_FLAGS=-nostdinc -I" + overlay.resolve("arch/x86/include") + " -I" + overlay.resolve("include")
                             + " -I" + overlay.resolve("arch/x86/include/uapi") + " -I" + overlay.resolve("include/uapi"));
                 }
-                argv.addAll(objects);
-                String out = run(argv);
-                Files.createDirectories(outputDir);
-                List<Compiled> compiled = new ArrayList<>();
-                for (int i = 0; i < units.size(); i++) {
-                    Path built = workDir.resolve(objects.get(i));
-                    if (!Files.isRegularFile(built)) {
-                        throw new SutureException(units.get(i) + " was not compiled:\n" + out,
-                                "check that the unit exists in this kernel's source");
-                    }
-                    Path copy = outputDir.resolve(objects.get(i).replace('/', '_'));
-                    Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING);
-                    Path commandFile = workDir.resolve(commandFileOf(objects.get(i)));
-                    compiled.add(new Compiled(units.get(i), copy, moduleOf(commandFile), symbolVersions(commandFile)));
-                }
-                return compiled;
+                argv.add("KCFLAGS=" + kcflags);
+                argv.addAll(targets);
+                String out = keepGoing ? runKeepingGoing(argv) : run(argv);
+                return after.with(out);
             } finally {
                 for (Path p : written) {
                     Files.deleteIfExists(p);
@@ -233,6 +284,15 @@ public final class UnitCompiler {
             throw new SutureException("interrupted while compiling", null, e);
         }
         return out;
+    }
+
+    /** make with -k: what failed shows as missing targets, so its exit status is not an error here. */
+    private String runKeepingGoing(List<String> argv) throws IOException {
+        try {
+            return run(argv);
+        } catch (CompileFailure f) {
+            return f.output();
+        }
     }
 
     /** make failed: the compiler's own words, for the caller to point at the user's lines. */

@@ -98,25 +98,20 @@ final class DiffFrontEnd {
             replaced.put(f.path(), f.patched());
         }
         Path dir = context.dir();
-        List<String> own = List.copyOf(units);
-        Reach reach = unitsReachedByHeaders(fixFiles, units);
-        List<FixFile> files = reach.files();
-        // Units reached through a header compile from the work directory too, where a changed header next to
-        // them (a quoted include) is found before the pristine one.
-        files.forEach(f -> replaced.putIfAbsent(f.path(), f.patched()));
-        if (units.size() > MAX_HEADER_UNITS) {
-            if (!own.isEmpty()) {
-                // The fix's own units may already show why it cannot be patched (an exported signature, say).
-                Analysis mine = analyse(own, replaced, files, Set.of(), dir);
-                List<Refusal> refusals = SafetyRules.reviewUnits(mine.reviews());
-                if (!refusals.isEmpty()) {
-                    return new Planned.Done(new BuildOutcome.Refused(refusals, mine.results()));
-                }
-            }
-            throw new SutureException("the header change reaches " + units.size() + " units (more than " + MAX_HEADER_UNITS
-                    + "): " + String.join(", ", reach.headers()), "make the change in the .c files that need it, or narrow the header change");
+        // The fix's own units first: they may already show why it cannot be patched (an exported signature, say)
+        // before the units its headers reach are looked for.
+        Analysis own = analyse(units, replaced, fixFiles, Set.of(), dir);
+        List<Refusal> ownRefusals = SafetyRules.reviewUnits(own.reviews());
+        if (!ownRefusals.isEmpty()) {
+            return new Planned.Done(new BuildOutcome.Refused(ownRefusals, own.results()));
         }
-        Analysis analysis = analyse(units, replaced, files, reach.optional(), dir);
+        HeaderReach.Reach reach = new HeaderReach(tree, includeIndex(), kernel.info().release(), log)
+                .find(fixFiles, units, replaced, dir);
+        List<FixFile> files = reach.files();
+        replaced.putAll(reach.copies());
+        units = reach.units();
+        Analysis analysis = own.and(analyse(units.subList(own.compiled(), units.size()), replaced, files,
+                reach.optional(), dir));
         List<UnitResult> results = analysis.results();
         List<UnitWork> work = analysis.work();
         List<Refusal> refusals = SafetyRules.reviewUnits(analysis.reviews());
@@ -138,6 +133,7 @@ final class DiffFrontEnd {
 
         KernelExports exports = KernelExports.of(kernel);
         List<String> notes = new ArrayList<>(analysis.notes());
+        notes.addAll(reach.notes());
         List<Replacement> replacements = new ArrayList<>();
         List<PatchManifest.Function> functions = new ArrayList<>();
         Map<String, SymbolResolver.Resolution.Livepatch> placeholders = new LinkedHashMap<>();
@@ -191,8 +187,19 @@ final class DiffFrontEnd {
     }
 
     /** The decisions and reviews of compiled units, and what extraction needs of each. */
-    private record Analysis(List<UnitResult> results, List<SafetyRules.UnitReview> reviews, List<UnitWork> work,
-                            List<String> notes, List<String> unbuilt) {
+    private record Analysis(int compiled, List<UnitResult> results, List<SafetyRules.UnitReview> reviews,
+                            List<UnitWork> work, List<String> notes, List<String> unbuilt) {
+        /** This analysis followed by another's, of other units. */
+        Analysis and(Analysis more) {
+            return new Analysis(compiled + more.compiled, concat(results, more.results), concat(reviews, more.reviews),
+                    concat(work, more.work), concat(notes, more.notes), concat(unbuilt, more.unbuilt));
+        }
+
+        private static <T> List<T> concat(List<T> a, List<T> b) {
+            List<T> all = new ArrayList<>(a);
+            all.addAll(b);
+            return all;
+        }
     }
 
     /**
@@ -201,6 +208,9 @@ final class DiffFrontEnd {
      */
     private Analysis analyse(List<String> units, Map<String, String> replaced, List<FixFile> files,
                              Set<String> optional, Path dir) throws IOException {
+        if (units.isEmpty()) {
+            return new Analysis(0, List.of(), List.of(), List.of(), List.of(), List.of());
+        }
         ObjectDiff.LineShift anyFileMoved = (from, to) -> files.stream().anyMatch(f -> f.lines().moved(from, to));
         log.printf("compiling %s, original and patched, against %s%n", String.join(", ", units), kernel.info().release());
         long t0 = System.nanoTime();
@@ -246,7 +256,7 @@ final class DiffFrontEnd {
             work.add(new UnitWork(o.unit(), patched, diff, decisions, unitSymbols));
         }
         log.printf("compared %d unit%s in %.1f s%n", units.size(), units.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
-        return new Analysis(results, reviews, work, notes, unbuilt);
+        return new Analysis(units.size(), results, reviews, work, notes, unbuilt);
     }
 
     /** Why the kernel's config leaves a unit out, as " (CONFIG_X is not set)", or "" when the Makefiles do not say. */
@@ -281,47 +291,6 @@ final class DiffFrontEnd {
             includeIndex = IncludeIndex.of(kernel, tree);
         }
         return includeIndex;
-    }
-
-    /** Most units a header change may reach before the build asks for a narrower fix. */
-    private static final int MAX_HEADER_UNITS = 200;
-
-    /** The files of the fix plus the units reached through its headers, which of those are optional, and the headers. */
-    private record Reach(List<FixFile> files, Set<String> optional, List<String> headers) {
-    }
-
-    /**
-     * Adds, for every changed header (or included .c file), the units it reaches (see
-     * {@link IncludeIndex#unitsReachedBy}) as unchanged files of the fix, so they are compiled twice and compared
-     * like the others.
-     */
-    private Reach unitsReachedByHeaders(List<FixFile> files, List<String> units) throws IOException {
-        List<String> headers = files.stream().map(FixFile::path)
-                .filter(p -> p.endsWith(".h") || Makefiles.isIncludedSource(tree.source(), p)).toList();
-        if (headers.isEmpty()) {
-            return new Reach(files, Set.of(), headers);
-        }
-        log.printf("finding the units that include %s%n", String.join(", ", headers));
-        IncludeIndex index = includeIndex();
-        List<FixFile> all = new ArrayList<>(files);
-        Set<String> optional = new java.util.LinkedHashSet<>();
-        for (String header : headers) {
-            java.util.Set<String> reached = index.unitsReachedBy(tree.source(), header);
-            if (reached.isEmpty() && units.isEmpty()) {
-                throw new SutureException("no unit of " + kernel.info().release() + " includes " + header
-                        + " (of " + index.unitCount() + " built-in units and the units of its own directory)",
-                        "add to the diff a trivial change (a comment) to each .c file that must be rebuilt");
-            }
-            for (String unit : reached) {
-                if (!units.contains(unit)) {
-                    units.add(unit);
-                    optional.add(unit);
-                    String text = Files.readString(tree.source().resolve(unit), java.nio.charset.StandardCharsets.ISO_8859_1);
-                    all.add(new FixFile(unit, text, text, ObjectDiff.LineShift.NONE, new java.util.TreeSet<>(), new java.util.TreeSet<>()));
-                }
-            }
-        }
-        return new Reach(all, optional, headers);
     }
 
     private record UnitWork(String unit, ObjectIndex patched, ObjectDiff diff, List<ObjectDiff.Decision> decisions,
