@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""Writes bench/corpus/README.md (to stdout) from results.tsv, the delta list and the tree counts run.sh made."""
+"""The corpus's reports, from what run.sh records in each pair's directory (results.tsv and pair.txt).
+
+report.py PAIR_DIR                   the README.md of one pair (to stdout)
+report.py --index CORPUS_DIR README  rewrites, in README, the lines between the '<!-- pairs -->' and
+                                     '<!-- /pairs -->' lines: one table row per pair directory of CORPUS_DIR
+"""
 import collections
+import os
 import re
 import sys
 
-results_path, deltas_path, counts_path = sys.argv[1:4]
+GOAL = 85  # percent of the deltas that change code, applied
+LEGACY = "needs-header"  # outcome of runs before whole-fix mode; such rows are run again
 
 
 def read_lines(path):
@@ -15,15 +22,38 @@ def read_lines(path):
         return []
 
 
-rows = []
-for line in read_lines(results_path)[1:]:
-    parts = line.split("\t")
-    parts += ["-"] * (5 - len(parts))
-    rows.append(dict(file=parts[0], outcome=parts[1], seconds=parts[2], functions=parts[3], reason=parts[4]))
-deltas = read_lines(deltas_path)
-counts = dict(l.split(" ", 1) for l in read_lines(counts_path))
-total = len(deltas)
-run = len(rows)
+def read_rows(path):
+    """The rows of a results.tsv, by the names of its first line (runs before whole-fix mode have no headers)."""
+    lines = read_lines(path)
+    if not lines:
+        return []
+    names = lines[0].split("\t")
+    rows = []
+    for line in lines[1:]:
+        parts = line.split("\t")
+        row = dict(file="-", outcome="-", seconds="-", functions="-", headers="-", reason="-")
+        row.update(zip(names, parts))
+        rows.append(row)
+    return rows
+
+
+def read_pair(pair_dir):
+    """pair.txt: 'KEY VALUE' lines (releases, Debian versions, tree counts)."""
+    return dict(l.split(" ", 1) for l in read_lines(os.path.join(pair_dir, "pair.txt")) if " " in l)
+
+
+def upstream(debian_version):
+    return re.sub(r"-[^-]*$", "", debian_version)
+
+
+def goal(rows):
+    """(applied, deltas that change code): every row but no-change."""
+    code = [r for r in rows if r["outcome"] != "no-change"]
+    return sum(r["outcome"] == "applied" for r in code), len(code)
+
+
+def pct(a, b):
+    return f"{100.0 * a / b:.1f}%" if b else "–"
 
 
 def pattern(reason):
@@ -37,6 +67,7 @@ def pattern(reason):
     r = re.sub(r"‘[^’]*’", "‘…’", r)
     r = re.sub(r"`[^`]*`", "`…`", r)
     r = re.sub(r"\b[\w./-]+\.(c|h|S|o|ko|diff)\b(:\d+)*(:\d+)?", "<file>", r)
+    r = re.sub(r"\(\w+\)", "(…)", r)
     r = re.sub(r"\b0x[0-9a-f]+\b", "<hex>", r)
     r = re.sub(r"\b\d+(\.\d+)?\b", "N", r)
     r = re.sub(r"\b[a-z_][a-z0-9_]*(\.(isra|constprop|part|cold)(\.N)?)+\b", "<func>", r)
@@ -47,123 +78,163 @@ def esc(text):
     return text.replace("|", "\\|")
 
 
-out = []
-w = out.append
-w("# Real-world corpus: Debian's own fixes between two kernel versions")
-w("")
-w("The corpus is every change Debian shipped between two consecutive bookworm cloud kernels, cut into one diff")
-w("per source file: `linux-source-6.1` of **6.1.187-1** (the target, `6.1.0-53-cloud-amd64`) against")
-w("**6.1.190-1** (the source of `6.1.0-54-cloud-amd64`). Only `.c` files that differ (`diff -rq` of the two")
-w("pristine trees) and that are units built into the target's `vmlinux` (the `units` of Suture's include index")
-w("of 6.1.0-53, i.e. the DWARF units of its `-dbg` vmlinux) are in it: module code and headers are not. So")
-w("every delta touches exactly one `.c` file and no header. A delta is half of an upstream commit when that")
-w("commit also changed a header; such a delta may not compile alone. It is `needs-header` when its compiler")
-w("error names an identifier that a changed header adds or removes (the header is named), and is then left")
-w("out of the goal's count: the issue's goal is about deltas that touch no header.")
-w("")
-w("For each delta, `bench/corpus/run.sh`:")
-w("")
-w("1. runs `bin/suture build --kernel 6.1.0-53-cloud-amd64 --json DELTA.diff -o DELTA.ko`: exit 0 is built,")
-w("   a JSON `refusals` list is `refused:RULE`, anything else is `failed-build` (first error line of stderr);")
-w("2. for a built module, in one long-lived test VM of 6.1.0-53 (`vm:corpus`, restarted after any failure):")
-w("   `suture apply`, a smoke test with the patch applied (`/proc`, `ps`, `mount`, file I/O on tmpfs, fork and")
-w("   exec, `sleep`), `suture revert NAME`, then a health check (the VM answers; no new `BUG`, `Oops`,")
-w("   `WARNING` or `general protection` in `dmesg`).")
-w("")
-w("Outcomes: `applied` (built, applied, smoke test passed, reverted, healthy), `refused:RULE` (a safety rule")
-w("refused it, with file and line), `no-change` (Suture found that the delta changes no function's code: a")
-w("comment, a `WRITE_ONCE` that compiles to the same store, code under a disabled `#ifdef`; nothing to patch,")
-w("so not a failure), `needs-header` (see above), `failed-build`, `failed-apply` (apply or revert failed, VM healthy),")
-w("`failed-smoke`, `crashed` (the guest kernel reported a problem or stopped answering), `crash` (a Java stack")
-w("trace from Suture itself).")
-w("")
-w("## Run it")
-w("")
-w("```sh")
-w("bench/corpus/run.sh [--limit N]    # fetches both kernels and sources if needed; resumable: skips deltas")
-w("                                   # already in results.tsv; --limit N does only N more")
-w("bench/corpus/run.sh --report       # rewrite this README from results.tsv")
-w("```")
-w("")
-w("Deltas run in a fixed pseudo-random order (sorted by the MD5 of their path), so a partial run is a fair")
-w("sample of the whole corpus rather than its alphabetical beginning. To stop a long run cleanly after the")
-w("delta in progress: `touch bench/corpus/work/STOP`.")
-w("")
-w("Raw results: `results.tsv` (file, outcome, seconds for the whole delta, functions changed or new according")
-w("to the build's decisions, reason). Work files (the deltas, modules, logs of every step) go to")
-w("`bench/corpus/work/`; delete `results.tsv` to start over. About 10–60 s per delta on the 2-core machine")
-w("(TCG VM). The VM is named `corpus` and only it is started or stopped.")
-w("")
-w("## Latest results")
-w("")
-if counts:
-    w(f"Trees: {counts.get('files_differing', '?')} files differ, {counts.get('c_differing', '?')} of them `.c`, "
-      f"**{counts.get('c_builtin', '?')} built into vmlinux** (of {counts.get('units', '?')} units) — the corpus; "
-      f"{counts.get('h_differing', '?')} headers differ (not part of the corpus; "
-      f"{counts.get('only_in', '?')} files exist in one tree only).")
+def short(functions, n=80):
+    return (functions if len(functions) < n else functions[:n - 3] + "…").replace(",", ", ")
+
+
+def headers_cell(headers):
+    return "-" if headers in ("", "-") else ", ".join(f"`{h}`" for h in headers.split(","))
+
+
+def pair_report(pair_dir):
+    rows = read_rows(os.path.join(pair_dir, "results.tsv"))
+    p = read_pair(pair_dir)
+    old_rel, new_rel = p.get("old_release", "?"), p.get("new_release", "?")
+    old_ver, new_ver = p.get("old_version", "?"), p.get("new_version", "?")
+    total = int(p["c_builtin"]) if p.get("c_builtin", "").isdigit() else None
+    run = len(rows)
+    by = collections.Counter(r["outcome"] for r in rows)
+    applied, code = goal(rows)
+
+    out = []
+    w = out.append
+    w(f"# Corpus {upstream(old_ver)} → {upstream(new_ver)}: Debian's fixes, built for `{old_rel}`")
     w("")
-w(f"**Run: {run} of {total} deltas**" + (" (the rest not run yet)." if run < total else " (all)."))
-w("")
-by = collections.Counter(r["outcome"] for r in rows)
-applied = by.get("applied", 0)
-w("| outcome | deltas | share of those run |")
-w("|---|---|---|")
-order = ["applied"] + sorted(k for k in by if k.startswith("refused:")) + \
-        [k for k in ["no-change", "needs-header", "failed-build", "failed-apply", "failed-smoke", "crashed", "crash"] if k in by]
-order += sorted(k for k in by if k not in order)
-for k in order:
-    w(f"| `{k}` | {by[k]} | {100.0 * by[k] / run:.0f}% |")
-w(f"| total | {run} | |")
-w("")
-if run:
-    w(f"**Applied: {applied} of {run} run ({100.0 * applied / run:.1f}%).**")
-    nh = by.get("needs-header", 0)
-    if nh and run > nh:
-        w(f"Of the {run - nh} that need no header change (without `needs-header`): "
-          f"**{100.0 * applied / (run - nh):.1f}% applied** (the goal is 85%).")
-    nc = by.get("no-change", 0)
-    if nc and run > nc + nh:
-        w(f"Of the {run - nc - nh} that need no header change and change code (without `no-change` too): "
-          f"{100.0 * applied / (run - nc - nh):.1f}% applied.")
+    w(f"Every built-in `.c` file that Debian changed between **{old_ver}** (`{old_rel}`, the target kernel) and")
+    w(f"**{new_ver}** (the source of `{new_rel}`), one delta per file, built for `{old_rel}` in whole-fix mode")
+    w("(a header change that a delta's compile error names is added to the delta) and applied, smoke-tested and")
+    w(f"reverted in a test VM of `{old_rel}`. How and why: [the corpus README](../README.md). This page is")
+    w(f"written by `bench/corpus/run.sh --pair {old_rel} {new_rel}` (or `--report`) from `results.tsv` here.")
+    w("")
+    if "files_differing" in p:
+        w(f"Trees: {p.get('files_differing', '?')} files differ, {p.get('c_differing', '?')} of them `.c`, "
+          f"**{p.get('c_builtin', '?')} built into vmlinux** (of {p.get('units', '?')} units) — the corpus; "
+          f"{p.get('h_differing', '?')} headers differ (added to a delta only when it needs them; "
+          f"{p.get('only_in', '?')} files exist in one tree only).")
+        w("")
+    if total is None:
+        w(f"**Run: {run} deltas.**")
+    else:
+        w(f"**Run: {run} of {total} deltas**" + (" (the rest not run yet)." if run < total else " (all)."))
+    w("")
+    if not run:
+        return "\n".join(out)
+
+    w(f"**Applied {applied} of {code} ({pct(applied, code)}), the goal is {GOAL}%** — every delta run that changes"
+      f" code, i.e. all but the {by.get('no-change', 0)} `no-change`"
+      + (" (of the deltas run so far)." if total is not None and run < total else "."))
+    with_headers = [r for r in rows if r["headers"] not in ("", "-")]
+    if with_headers:
+        ok_h = sum(r["outcome"] == "applied" for r in with_headers)
+        w(f"{len(with_headers)} of the deltas run were built with header changes added (whole fix), {ok_h} of"
+          " them applied.")
+    if by.get(LEGACY):
+        w(f"{by[LEGACY]} rows are `{LEGACY}`, from a run before whole-fix mode (built without the header change"
+          " their error names): they count as not applied, and the next run of the pair runs them again.")
     secs = [float(r["seconds"]) for r in rows if re.match(r"^[\d.]+$", r["seconds"])]
     if secs:
         w(f"Time per delta: median {sorted(secs)[len(secs) // 2]:.0f} s, total {sum(secs) / 60:.0f} min.")
     w("")
-
-fails = [r for r in rows if r["outcome"] not in ("applied", "no-change")]
-if fails:
-    w("### Failure reasons, most common first")
-    w("")
-    w("Grouped by outcome and by the reason with file names, identifiers and numbers taken out; every failing")
-    w("delta is listed with its exact first error line.")
-    w("")
-    groups = collections.defaultdict(list)
-    for r in fails:
-        groups[(r["outcome"], pattern(r["reason"]))].append(r)
-    for (outcome, pat), rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        w(f"#### `{outcome}` × {len(rs)}: {esc(pat)}")
-        w("")
-        w("| file | functions | reason |")
-        w("|---|---|---|")
-        for r in sorted(rs, key=lambda r: r["file"]):
-            fn = r["functions"] if len(r["functions"]) < 80 else r["functions"][:77] + "…"
-            w(f"| `{r['file']}` | {fn.replace(',', ', ')} | {esc(r['reason'])} |")
-        w("")
-
-nochange = [r for r in rows if r["outcome"] == "no-change"]
-if nochange:
-    w(f"### No code change ({len(nochange)})")
-    w("")
-    w(", ".join(f"`{r['file']}`" for r in sorted(nochange, key=lambda r: r["file"])))
-    w("")
-
-ok = [r for r in rows if r["outcome"] == "applied"]
-if ok:
-    w("### Applied")
-    w("")
-    w("| file | seconds | functions replaced or added |")
+    w("| outcome | deltas | share of those run |")
     w("|---|---|---|")
-    for r in sorted(ok, key=lambda r: r["file"]):
-        w(f"| `{r['file']}` | {r['seconds']} | {r['functions'].replace(',', ', ')} |")
+    order = ["applied"] + sorted(k for k in by if k.startswith("refused:")) + \
+        [k for k in ["no-change", "failed-build", "failed-apply", "failed-smoke", "crashed", "crash", LEGACY] if k in by]
+    order += sorted(k for k in by if k not in order)
+    for k in order:
+        w(f"| `{k}`{' (legacy)' if k == LEGACY else ''} | {by[k]} | {100.0 * by[k] / run:.0f}% |")
+    w(f"| total | {run} | |")
     w("")
-print("\n".join(out))
+
+    if with_headers:
+        w(f"### With header changes added ({len(with_headers)})")
+        w("")
+        w("The headers whose diff was added to the delta, in the order the compile errors asked for them.")
+        w("")
+        w("| file | outcome | headers added | reason |")
+        w("|---|---|---|---|")
+        for r in sorted(with_headers, key=lambda r: r["file"]):
+            w(f"| `{r['file']}` | `{r['outcome']}` | {headers_cell(r['headers'])} | {esc(r['reason'])} |")
+        w("")
+
+    fails = [r for r in rows if r["outcome"] not in ("applied", "no-change")]
+    if fails:
+        w("### Failure reasons, most common first")
+        w("")
+        w("Grouped by outcome and by the reason with file names, identifiers and numbers taken out; every failing")
+        w("delta is listed with its exact first error line.")
+        w("")
+        groups = collections.defaultdict(list)
+        for r in fails:
+            groups[(r["outcome"], pattern(r["reason"]))].append(r)
+        for (outcome, pat), rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            w(f"#### `{outcome}` × {len(rs)}: {esc(pat)}")
+            w("")
+            w("| file | functions | headers added | reason |")
+            w("|---|---|---|---|")
+            for r in sorted(rs, key=lambda r: r["file"]):
+                w(f"| `{r['file']}` | {short(r['functions'])} | {headers_cell(r['headers'])} | {esc(r['reason'])} |")
+            w("")
+
+    nochange = [r for r in rows if r["outcome"] == "no-change"]
+    if nochange:
+        w(f"### No code change ({len(nochange)})")
+        w("")
+        w(", ".join(f"`{r['file']}`" for r in sorted(nochange, key=lambda r: r["file"])))
+        w("")
+
+    ok = [r for r in rows if r["outcome"] == "applied"]
+    if ok:
+        w(f"### Applied ({len(ok)})")
+        w("")
+        w("| file | seconds | functions replaced or added | headers added |")
+        w("|---|---|---|---|")
+        for r in sorted(ok, key=lambda r: r["file"]):
+            w(f"| `{r['file']}` | {r['seconds']} | {r['functions'].replace(',', ', ')} | {headers_cell(r['headers'])} |")
+        w("")
+    return "\n".join(out)
+
+
+def version_key(name):
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", name)]
+
+
+def index_rows(corpus_dir):
+    out = ["| pair | target | deltas run | applied (of those that change code) | report |",
+           "|---|---|---|---|---|"]
+    for name in sorted(os.listdir(corpus_dir), key=version_key):
+        d = os.path.join(corpus_dir, name)
+        if not (os.path.isfile(os.path.join(d, "pair.txt")) and os.path.isfile(os.path.join(d, "results.tsv"))):
+            continue
+        p = read_pair(d)
+        rows = read_rows(os.path.join(d, "results.tsv"))
+        applied, code = goal(rows)
+        total = p.get("c_builtin", "?")
+        legacy = sum(r["outcome"] == LEGACY for r in rows)
+        note = f"; {legacy} legacy `{LEGACY}`" if legacy else ""
+        out.append(f"| {upstream(p.get('old_version', '?'))} → {upstream(p.get('new_version', '?'))} "
+                   f"| `{p.get('old_release', '?')}` | {len(rows)} of {total}{note} "
+                   f"| {applied} of {code} ({pct(applied, code)}) | [{name}/README.md]({name}/README.md) |")
+    return out
+
+
+def rewrite_index(corpus_dir, readme):
+    with open(readme) as f:
+        lines = f.read().split("\n")
+    try:
+        start = next(i for i, l in enumerate(lines) if l.strip().startswith("<!-- pairs"))
+        end = next(i for i, l in enumerate(lines) if i > start and l.strip() == "<!-- /pairs -->")
+    except StopIteration:
+        sys.exit(f"{readme}: no '<!-- pairs -->' ... '<!-- /pairs -->' lines to write the table of pairs between")
+    lines[start + 1:end] = index_rows(corpus_dir)
+    with open(readme + ".tmp", "w") as f:
+        f.write("\n".join(lines))
+    os.replace(readme + ".tmp", readme)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--index":
+        rewrite_index(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 2 and not sys.argv[1].startswith("-"):
+        print(pair_report(sys.argv[1]))
+    else:
+        sys.exit(__doc__)

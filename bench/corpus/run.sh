@@ -1,69 +1,128 @@
 #!/usr/bin/env bash
-# Real-world corpus: every built-in .c file that Debian changed between 6.1.187-1 (6.1.0-53) and 6.1.190-1
-# (6.1.0-54), one diff per file, built by 'suture build' for 6.1.0-53-cloud-amd64 and, when built, applied,
-# smoke-tested and reverted in one long-lived test VM of that kernel.
-#   bench/corpus/run.sh [--limit N]   run N more deltas (default: all not yet in results.tsv); resumable
-#   bench/corpus/run.sh --report      only rewrite README.md from results.tsv
-# To stop a long run cleanly after the delta in progress: touch bench/corpus/work/STOP
+# Real-world corpus: every built-in .c file that Debian changed between two bookworm kernels (a pair OLD NEW),
+# one diff per file (OLD's source tree against NEW's), built by 'suture build' for OLD (the target) and, when
+# built, applied, smoke-tested and reverted in one long-lived test VM of OLD.
+# Whole-fix mode: when a delta does not compile and its compiler error names an identifier that a changed header
+# adds or removes, that header's own diff is added to the delta (work/PAIR/fixes/NAME.diff) and the fix is built
+# again, as long as each new error names a header not yet added (at most --max-headers, default 8).
+#   bench/corpus/run.sh [--pair OLD NEW] [--limit N]    run N more deltas of the pair (default: all not yet run);
+#                                                       resumable; rows of the legacy outcome needs-header run again
+#   bench/corpus/run.sh [--pair OLD NEW] --only FILE    run just the delta of FILE (a path in the tree, e.g.
+#                                                       net/ipv4/icmp.c), replacing its row; repeatable
+#   bench/corpus/run.sh [--pair OLD NEW] --rerun REGEX  also run again the rows whose outcome or reason matches
+#                                                       the extended regular expression (e.g. 'more than 200')
+#   bench/corpus/run.sh ... --max-headers N             at most N headers added to a delta (0: the delta alone)
+#   bench/corpus/run.sh --report                        only rewrite every pair's README.md from its results and
+#                                                       the table of pairs in bench/corpus/README.md
+# OLD and NEW are kernel releases; default pair: 6.1.0-53-cloud-amd64 6.1.0-54-cloud-amd64 (6.1.187 -> 6.1.190).
+# Both are fetched and their sources prepared when not cached ('suture kernel fetch' and 'suture kernel source').
+# Results: bench/corpus/OLDVER-to-NEWVER/ (the upstream versions of the two kernels, e.g. 6.1.187-to-6.1.190):
+# results.tsv (one row per delta), pair.txt (releases, versions, tree counts), README.md (the pair's report).
+# Work files (deltas, fixes, modules, logs): bench/corpus/work/OLDVER-to-NEWVER/ (regenerated, not in the repo).
+# The test VM is corpus-ABI, ABI being OLD's ABI number (corpus-53 for 6.1.0-53-cloud-amd64), so runs of two
+# pairs with different targets can go on at the same time; a second run of the same pair at once is refused.
+# To stop a long run cleanly after the delta in progress: touch bench/corpus/work/OLDVER-to-NEWVER/STOP
 # Deltas run in a fixed pseudo-random order (by the hash of their path), so a partial run is a fair sample.
-# Results: bench/corpus/results.tsv (one row per delta), summary in bench/corpus/README.md.
-# Work files (deltas, modules, logs): bench/corpus/work/ (regenerated, not part of the repo).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 suture="$repo/bin/suture"
-target=6.1.0-53-cloud-amd64          # Debian 6.1.187-1
-newer=6.1.0-54-cloud-amd64           # its source is Debian 6.1.190-1
-vm=corpus
-work="$here/work"
-results="$here/results.tsv"
+old_rel=6.1.0-53-cloud-amd64   # the target; Debian 6.1.187-1
+new_rel=6.1.0-54-cloud-amd64   # Debian 6.1.190-1
 limit=0
 report_only=0
+only=()
+rerun=""
+max_headers=8
+usage() {
+  echo "usage: $0 [--pair OLD NEW] [--limit N] [--only FILE]... [--rerun REGEX] [--max-headers N]" >&2
+  echo "       $0 --report" >&2
+  exit 2
+}
 while [ $# -gt 0 ]; do
   case "$1" in
-    --limit) limit="$2"; shift 2 ;;
+    --pair) [ $# -ge 3 ] || usage; old_rel="$2"; new_rel="$3"; shift 3 ;;
+    --limit) [ $# -ge 2 ] || usage; limit="$2"; shift 2 ;;
     --limit=*) limit="${1#--limit=}"; shift ;;
+    --only) [ $# -ge 2 ] || usage; only+=("$2"); shift 2 ;;
+    --only=*) only+=("${1#--only=}"); shift ;;
+    --rerun) [ $# -ge 2 ] || usage; rerun="$2"; shift 2 ;;
+    --rerun=*) rerun="${1#--rerun=}"; shift ;;
+    --max-headers) [ $# -ge 2 ] || usage; max_headers="$2"; shift 2 ;;
+    --max-headers=*) max_headers="${1#--max-headers=}"; shift ;;
     --report) report_only=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--limit N] [--report]" >&2; exit 2 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    *) usage ;;
   esac
 done
+[[ "$limit" =~ ^[0-9]+$ && "$max_headers" =~ ^[0-9]+$ ]] || usage
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 oneline() { tr '\t\r' '  ' | head -n 1 | cut -c1-400; }
 
-write_report() { python3 "$here/report.py" "$results" "$work/deltas.txt" "$work/counts.txt" > "$here/README.md"; }
+write_reports() { # every pair's README.md, then the table of pairs in the corpus README
+  local d
+  for d in "$here"/*-to-*/; do
+    [ -f "$d/results.tsv" ] && [ -f "$d/pair.txt" ] || continue
+    python3 "$here/report.py" "$d" > "$d/README.md.tmp" && mv "$d/README.md.tmp" "$d/README.md"
+  done
+  python3 "$here/report.py" --index "$here" "$here/README.md"
+}
 
-if [ "$report_only" = 1 ]; then write_report; exit 0; fi
+if [ "$report_only" = 1 ]; then write_reports; exit $?; fi
 exec 0</dev/null   # nothing below reads the terminal; the delta loop reads its list on fd 4
 
 # --- 1. kernels and sources ---------------------------------------------------------------------------------
 kdir() { "$suture" kernel path "$1" 2>/dev/null; }
-for release in "$target" "$newer"; do
+src_of() { compgen -G "$1/source/linux-source-*" | head -n 1; }   # the unpacked source tree of a kernel dir
+for release in "$old_rel" "$new_rel"; do
   if ! kdir "$release" >/dev/null; then
     log "fetching $release"; "$suture" kernel fetch "$release" >&2 || exit 1
   fi
   dir="$(kdir "$release")"
-  if [ ! -d "$dir/source/linux-source-6.1" ]; then
+  if [ -z "$(src_of "$dir")" ]; then
     log "preparing the source of $release"; "$suture" kernel source "$release" >&2 || exit 1
   fi
 done
-old_dir="$(kdir "$target")"
-old="$old_dir/source/linux-source-6.1"
-new="$(kdir "$newer")/source/linux-source-6.1"
+old_dir="$(kdir "$old_rel")"
+new_dir="$(kdir "$new_rel")"
+old="$(src_of "$old_dir")"
+new="$(src_of "$new_dir")"
 index="$old_dir/source/include-index.json"
-mkdir -p "$work/deltas" "$work/ko" "$work/logs"
+old_deb="$(jq -r '.version // empty' "$old_dir/kernel.json")"   # Debian versions: 6.1.187-1
+new_deb="$(jq -r '.version // empty' "$new_dir/kernel.json")"
+[ -n "$old_deb" ] && [ -n "$new_deb" ] || { echo "no version in $old_dir/kernel.json or $new_dir/kernel.json" >&2; exit 1; }
+pair="${old_deb%-*}-to-${new_deb%-*}"   # upstream versions: 6.1.187-to-6.1.190
+abi="$(printf '%s' "$old_rel" | sed -nE 's/^[0-9]+\.[0-9]+\.[0-9]+-([0-9]+)-.*$/\1/p')"
+vm="corpus-${abi:-$old_rel}"
+pairdir="$here/$pair"
+work="$here/work/$pair"
+results="$pairdir/results.tsv"
+mkdir -p "$pairdir" "$work/deltas" "$work/fixes" "$work/ko" "$work/logs"
+# one run per pair at a time (a pid file, not flock: the VM the run starts would inherit and keep the lock)
+if [ -s "$work/run.pid" ] && kill -0 "$(cat "$work/run.pid")" 2>/dev/null &&
+    tr '\0' ' ' < "/proc/$(cat "$work/run.pid")/cmdline" 2>/dev/null | grep -q 'corpus/run\.sh'; then
+  echo "another run of the pair $pair is going on (process $(cat "$work/run.pid"), see $work/run.pid)" >&2; exit 1
+fi
+echo $$ > "$work/run.pid"
+vm_started=0   # whether this run started the VM: it stops it when it ends, however it ends
+cleanup() {
+  [ "$vm_started" = 1 ] && timeout 300 "$suture" vm stop --name "$vm" >/dev/null 2>&1
+  rm -f "$work/run.pid"
+}
+trap cleanup EXIT
+log "pair $pair: target $old_rel ($old_deb), deltas against the source of $new_rel ($new_deb); VM $vm"
 
 # --- 2. the deltas ------------------------------------------------------------------------------------------
 if [ ! -f "$index" ]; then
   # A throwaway diff-mode build with a header change makes Suture write the kernel's include index.
-  log "writing the include index of $target (throwaway build)"
+  log "writing the include index of $old_rel (throwaway build)"
   t="$(mktemp -d)"
   mkdir -p "$t/a/fs/proc" "$t/b/fs/proc"
   cp "$old/fs/proc/internal.h" "$t/a/fs/proc/internal.h"
   sed '0,/^ \* /s//\ * (corpus index) /' "$old/fs/proc/internal.h" > "$t/b/fs/proc/internal.h"
   (cd "$t" && diff -u a/fs/proc/internal.h b/fs/proc/internal.h > index.diff)
-  "$suture" build --kernel "$target" "$t/index.diff" -o "$t/index.ko" > "$work/logs/index-build.log" 2>&1 || true
+  "$suture" build --kernel "$old_rel" "$t/index.diff" -o "$t/index.ko" > "$work/logs/index-build.log" 2>&1 || true
   rm -rf "$t"
   [ -f "$index" ] || { echo "no include index at $index; see $work/logs/index-build.log" >&2; exit 1; }
 fi
@@ -74,47 +133,78 @@ if [ ! -s "$work/deltas.txt" ]; then
   sed -n 's|^Files \./\(.*\) and .* differ$|\1|p' "$work/diff-rq.txt" | sort > "$work/changed-files.txt"
   jq -r '.units[]' "$index" | sort -u > "$work/units.txt"
   grep '\.c$' "$work/changed-files.txt" > "$work/changed-c.txt"
-  comm -12 "$work/changed-c.txt" "$work/units.txt" > "$work/deltas.txt"
+  comm -12 "$work/changed-c.txt" "$work/units.txt" > "$work/deltas.txt.tmp"
   grep '\.h$' "$work/changed-files.txt" > "$work/changed-h.txt"
   {
     echo "files_differing $(wc -l < "$work/changed-files.txt")"
     echo "c_differing $(wc -l < "$work/changed-c.txt")"
-    echo "c_builtin $(wc -l < "$work/deltas.txt")"
+    echo "c_builtin $(wc -l < "$work/deltas.txt.tmp")"
     echo "h_differing $(wc -l < "$work/changed-h.txt")"
     echo "only_in $(grep -c '^Only in' "$work/diff-rq.txt")"
     echo "units $(wc -l < "$work/units.txt")"
   } > "$work/counts.txt"
   while read -r f; do
     name="${f//\//__}"
-    (cd "$work" && diff -u --label "a/$f" --label "b/$f" "$old/$f" "$new/$f" > "deltas/$name.diff")
-  done < "$work/deltas.txt"
+    diff -u --label "a/$f" --label "b/$f" "$old/$f" "$new/$f" > "$work/deltas/$name.diff"
+  done < "$work/deltas.txt.tmp"
+  mv "$work/deltas.txt.tmp" "$work/deltas.txt"   # last: an interrupted comparison is done again
+  rm -f "$work/header-changes.txt"
 fi
-if [ ! -s "$work/header-changes.txt" ]; then
-  # Every changed line of every header that differs, as "HEADER<TAB>LINE". The patched file of a delta is the
-  # newer tree's file itself, so when it does not compile against the older headers and its compiler error
-  # names an identifier that a header change adds or removes, the delta needs that header change.
-  while read -r h; do
-    diff -u "$old/$h" "$new/$h" 2>/dev/null | sed -n 's/^[-+]\([^-+].*\)$/\1/p' | sed "s|^|$h\t|"
-  done < "$work/changed-h.txt" > "$work/header-changes.txt"
+if [ ! -s "$work/header-changes.txt" ] || [ "$here/header_changes.py" -nt "$work/header-changes.txt" ]; then
+  # Every changed line of every header that differs, with the lines of its statement before it (a declaration
+  # whose last parameter changed starts with the function's name), as "HEADER<TAB>TEXT". The patched file of a
+  # delta is the newer tree's file itself, so when it does not compile against the older headers and its
+  # compiler error names an identifier that a header change adds or removes, the delta needs that header change.
+  python3 "$here/header_changes.py" "$old" "$new" < "$work/changed-h.txt" > "$work/header-changes.txt.tmp" &&
+    mv "$work/header-changes.txt.tmp" "$work/header-changes.txt" || exit 1
 fi
+{
+  echo "old_release $old_rel"
+  echo "old_version $old_deb"
+  echo "new_release $new_rel"
+  echo "new_version $new_deb"
+  cat "$work/counts.txt"
+} > "$pairdir/pair.txt"
 log "$(tr '\n' ' ' < "$work/counts.txt")"
 log "$(wc -l < "$work/deltas.txt") deltas (built-in .c files; each touches no header)"
 
 # --- 3. build, apply, smoke, revert -------------------------------------------------------------------------
-[ -f "$results" ] || printf 'file\toutcome\tseconds\tfunctions\treason\n' > "$results"
+columns() { printf 'file\toutcome\tseconds\tfunctions\theaders\treason\n'; }   # the results' first line
+[ -f "$results" ] || columns > "$results"
 
 vm_alive() { timeout 120 "$suture" vm exec --name "$vm" -t 60 -- true >/dev/null 2>&1; }
 vm_restart() {
   log "starting VM $vm"
-  "$suture" vm stop --name "$vm" >/dev/null 2>&1 || true
+  timeout 300 "$suture" vm stop --name "$vm" >/dev/null 2>&1 || true
+  vm_started=1
   for attempt in 1 2; do
-    if "$suture" vm start --kernel "$target" --name "$vm" > "$work/logs/vm-start.log" 2>&1; then return 0; fi
-    "$suture" vm stop --name "$vm" >/dev/null 2>&1 || true
+    if timeout 900 "$suture" vm start --kernel "$old_rel" --name "$vm" > "$work/logs/vm-start.log" 2>&1; then return 0; fi
+    log "VM start attempt $attempt failed"
+    timeout 300 "$suture" vm stop --name "$vm" >/dev/null 2>&1 || true
   done
   echo "cannot start VM $vm: $(oneline < "$work/logs/vm-start.log")" >&2; return 1
 }
-bad_dmesg() { # new kernel problem lines since line $1 of dmesg
-  timeout 120 "$suture" vm exec --name "$vm" -t 60 -- "dmesg | tail -n +$(( $1 + 1 )) | grep -E 'BUG|Oops|WARNING|general protection' | head -n 3" 2>/dev/null
+bad_dmesg() { # new kernel problem lines since line $1 of dmesg (stderr to $2)
+  timeout 120 "$suture" vm exec --name "$vm" -t 60 -- "dmesg | tail -n +$(( $1 + 1 )) | grep -E 'BUG|Oops|WARNING|general protection' | head -n 3" 2> "$2"
+}
+# bin/suture rebuilds Suture when its sources are newer than its jar, and fails ("suture: build failed", exit 2)
+# while they do not compile, e.g. in the middle of an edit in the same checkout. Such a failure says nothing
+# about the delta: no row is recorded for it, and the loop waits until the launcher works again.
+launcher_failed() { # files...: true (and says so) if the launcher could not build Suture in one of these steps
+  grep -qx 'suture: build failed' "$@" 2>/dev/null || return 1
+  launcher_ok=0
+  log "$f: bin/suture could not build Suture during this step; no row recorded, the delta stays to run"
+}
+launcher_ok=0
+launcher_ready() { # waits (at most 30 min) until bin/suture works; at first and after a launcher_failed only
+  local i
+  [ "$launcher_ok" = 1 ] && return 0
+  for i in $(seq 30); do
+    timeout 1800 "$suture" --version > /dev/null 2> "$work/logs/launcher.err" && { launcher_ok=1; return 0; }
+    log "bin/suture does not work ($(grep -v '^\s*$' "$work/logs/launcher.err" | tail -n 1 | cut -c1-200)); trying again in 60 s"
+    sleep 60
+  done
+  return 1
 }
 smoke='ls /proc 2>/dev/null | grep -qx self && ls /proc/1 >/dev/null && cat /proc/meminfo /proc/self/status /proc/self/maps >/dev/null && ps >/dev/null &&
   uname -a >/dev/null && mount >/dev/null && ls -lR /sys/kernel/livepatch >/dev/null &&
@@ -136,99 +226,137 @@ is_java_crash() { grep -qE '^\s+at (java|dev\.suture|jdk|picocli)\.|^Exception i
 
 scrub() { # no path of this machine in the results: the kernel cache, the repo and home become placeholders
   local kernels="${old_dir%/*}"
-  sed -e "s|$kernels/\([^/]*\)/source/linux-source-6.1|<source of \1>|g" -e "s|$kernels|<kernel cache>|g" \
+  sed -e "s|$kernels/\([^/]*\)/source/linux-source-[^/]*|<source of \1>|g" -e "s|$kernels|<kernel cache>|g" \
       -e "s|$repo/||g" -e "s|$HOME|~|g"
 }
-needed_header() { # the header change a compiler error depends on ("HEADER (IDENTIFIER)"), or nothing
-  local ident
+needed_header() { # error [headers already in the fix, comma-separated]: prints "HEADER (IDENTIFIER)"
+  # of the header change the compiler error depends on; exit 0 for a header not in the fix yet, 2 when only
+  # headers already in the fix explain it, 1 when none does.
+  local ident h already=""
   # The last identifier of each quoted name the compiler gives (‘icsk->icsk_af_ops->syn_recv_sock’: the
-  # member; ‘const struct inet_peer’: the type), later quotes first (‘…’ has no member named ‘hash’).
-  for ident in $(printf '%s' "$1" | grep -o '‘[^’]*’' | tr -d '‘’' | sed -E 's/[^A-Za-z0-9_]+$//; s/.*[^A-Za-z0-9_]//' \
+  # member; ‘const struct inet_peer’: the type), later quotes first (‘…’ has no member named ‘hash’), not
+  # the compiler's guesses ("did you mean ‘qdisc_dev’?").
+  for ident in $(printf '%s' "$1" | sed 's/; did you mean ‘[^’]*’?//g' | grep -o '‘[^’]*’' | tr -d '‘’' | sed -E 's/[^A-Za-z0-9_]+$//; s/.*[^A-Za-z0-9_]//' \
       | grep -E '^[A-Za-z_][A-Za-z0-9_]{3,}$' \
       | grep -vxE 'struct|union|enum|const|unsigned|long|char|void|static|inline|bool|sizeof|typeof|int|u8|u16|u32|u64' | tac); do
-    local h
-    h="$(grep -m1 -wF -e "$ident" "$work/header-changes.txt" | cut -f1)"
-    [ -n "$h" ] && { printf '%s (%s)' "$h" "$ident"; return 0; }
+    # the headers whose changes (not their path) have the identifier as a word, in the list's order
+    for h in $(ID="$ident" awk -F'\t' '
+        BEGIN { re = "(^|[^A-Za-z0-9_])" ENVIRON["ID"] "([^A-Za-z0-9_]|$)" }
+        { line = $0; sub(/^[^\t]*\t/, "", line) }
+        line ~ re && !seen[$1]++ { print $1 }' "$work/header-changes.txt"); do
+      if [[ ",${2:-}," == *",$h,"* ]]; then
+        [ -n "$already" ] || already="$h ($ident)"
+      else
+        printf '%s (%s)' "$h" "$ident"; return 0
+      fi
+    done
   done
+  [ -n "$already" ] && { printf '%s' "$already"; return 2; }
   return 1
 }
-build_failure() { # "OUTCOME<TAB>REASON" for a build's first error: needs-header when a header change explains it
-  local header
-  if [[ "$1" == *"does not compile"* ]] && header="$(needed_header "$1")"; then
-    printf 'needs-header\tneeds the change of %s: %s' "$header" "$1"
-  else
-    printf 'failed-build\t%s' "$1"
-  fi
-}
-record() { # file outcome seconds functions reason
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:--}" "$(printf '%s' "${5:--}" | oneline | scrub)" >> "$results"
-  log "$1: $2 ($3 s) ${5:-}"
-}
 
-# Rows of runs from before the needs-header outcome existed get it now, by the same test.
-while IFS=$'\t' read -r rf ro rs rfn rr; do
-  if [ "$ro" = needs-header ]; then ro=failed-build; rr="suture: ${rr#*: suture: }"; fi   # judged again
-  if [ "$ro" = failed-build ]; then IFS=$'\t' read -r ro rr < <(build_failure "$rr"); fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "$rfn" "$rr"
-done < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+# Legacy rows: before whole-fix mode, a delta whose compile error a header change explains was recorded as
+# needs-header and not built again with that header. Such rows (and the failed-build rows of still older runs
+# that the same test explains) become needs-header here, which the loop below runs again. Results of runs
+# before the headers column get it ('-').
+judge_again() {
+  local line first=1 ncols rf ro rs rfn rh rr h
+  while IFS= read -r line; do
+    if [ "$first" = 1 ]; then
+      first=0; ncols="$(printf '%s\n' "$line" | awk -F'\t' '{ print NF }')"; columns; continue
+    fi
+    if [ "$ncols" -lt 6 ]; then
+      IFS=$'\t' read -r rf ro rs rfn rr <<< "$line"; rh=-
+    else
+      IFS=$'\t' read -r rf ro rs rfn rh rr <<< "$line"
+    fi
+    if [ "$ro" = needs-header ]; then ro=failed-build; rr="suture: ${rr#*: suture: }"; fi   # judged again
+    if [ "$ro" = failed-build ] && [ "$rh" = - ] && [[ "$rr" != "whole fix: "* ]] && [[ "$rr" == *"does not compile"* ]] &&
+        h="$(needed_header "$rr")"; then
+      ro=needs-header; rr="needs the change of $h: $rr"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "${rfn:--}" "${rh:--}" "${rr:--}"
+  done < "$results"
+}
+judge_again > "$results.tmp" && mv "$results.tmp" "$results"
 
+secs() { printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)"; }
+record() { # file outcome functions headers reason: the delta's row, in place of its earlier one if any
+  local row
+  row="$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$1" "$2" "$(secs)" "${3:--}" "${4:--}" "$(printf '%s' "${5:--}" | oneline | scrub)")"
+  ROW="$row" F="$1" awk -F'\t' '
+      BEGIN { row = ENVIRON["ROW"]; f = ENVIRON["F"] }
+      NR > 1 && $1 == f { if (!done) print row; done = 1; next }
+      { print }
+      END { if (!done) print row }' "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+  log "$1: $2 ($(secs) s)${4:+ headers $4} ${5:-}"
+}
 step_failed() { # rc stderr-file crash-prefix failed-prefix: records a failed apply or revert of $f; false if it did not fail
   if is_java_crash "$2"; then
-    record "$f" crash "$(secs)" "$funcs" "$3$(grep -m1 -E 'Exception|Error' "$2")"; return 0
+    record "$f" crash "$funcs" "$headers" "$3$(grep -m1 -E 'Exception|Error' "$2")"; return 0
   fi
   [ "$1" -ne 0 ] || return 1
   if [ "$1" -eq 125 ] || ! vm_alive; then
-    record "$f" crashed "$(secs)" "$funcs" "$3$(first_error "$2")"
+    record "$f" crashed "$funcs" "$headers" "$3$(first_error "$2")"
   else
-    record "$f" failed-apply "$(secs)" "$funcs" "$4$(first_error "$2")"
+    record "$f" failed-apply "$funcs" "$headers" "$4$(first_error "$2")"
   fi
 }
 
 vm_ready=0
-done_count=0
-while read -r f <&4; do
-  [ "$limit" -gt 0 ] && [ "$done_count" -ge "$limit" ] && break
-  [ -e "$work/STOP" ] && { log "stopping: $work/STOP exists"; rm -f "$work/STOP"; break; }
-  # awk, not "cut | grep -q": under pipefail, grep -q leaving early makes cut die of SIGPIPE and a delta
-  # already run would count as not run.
-  if awk -F'\t' -v f="$f" '$1 == f { found = 1; exit } END { exit !found }' "$results"; then continue; fi
-  done_count=$((done_count + 1))
-  name="${f//\//__}"
-  d="$work/deltas/$name.diff"
-  ko="$work/ko/$name.ko"
-  lg="$work/logs/$name"
+run_delta() { # the delta of file $f, with the header changes its compile errors ask for: build, apply, smoke, revert
+  local name="${f//\//__}"
+  local d="$work/deltas/$name.diff" fix="$work/fixes/$name.diff" ko="$work/ko/$name.ko" lg="$work/logs/$name"
+  local build="$d" rc reason refusal h hrc module lines bad
+  headers=""; funcs=""
   start=$(date +%s.%N)
-  secs() { printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)"; }
-  rm -f "$ko"
-  log "building $f"
-  timeout 1200 "$suture" build --kernel "$target" --json "$d" -o "$ko" > "$lg.build.json" 2> "$lg.build.err"
-  rc=$?
-  funcs="$(jq -r '[.decisions[]? | select(.kind == "function" and (.change == "changed" or .change == "new")) | .name] | join(",")' "$lg.build.json" 2>/dev/null)"
-  if is_java_crash "$lg.build.err" || is_java_crash "$lg.build.json"; then
-    record "$f" crash "$(secs)" "$funcs" "$(grep -m1 -E 'Exception|Error' "$lg.build.err" "$lg.build.json" | sed 's/^[^:]*://')"; continue
-  fi
-  if [ "$rc" -ne 0 ]; then
-    refusal="$(jq -r '.refusals[0]? // empty' "$lg.build.json" 2>/dev/null)"
-    if [ -n "$refusal" ]; then
-      record "$f" "refused:${refusal%%:*}" "$(secs)" "$funcs" "$refusal"
-    elif [ "$rc" -eq 124 ]; then
-      record "$f" failed-build "$(secs)" "$funcs" "build timed out after 1200 s"
-    else
-      reason="$(first_error "$lg.build.err")"
-      case "$reason" in
-        *"changes no function's code"*) record "$f" no-change "$(secs)" "$funcs" "$reason" ;;   # nothing to patch
-        *) IFS=$'\t' read -r outcome reason < <(build_failure "$reason")
-           record "$f" "$outcome" "$(secs)" "$funcs" "$reason" ;;
-      esac
+  rm -f "$ko" "$fix" "$lg".*
+  while :; do
+    log "building $f${headers:+ with $headers}"
+    timeout 1200 "$suture" build --kernel "$old_rel" --json "$build" -o "$ko" > "$lg.build.json" 2> "$lg.build.err"
+    rc=$?
+    launcher_failed "$lg.build.err" && return
+    funcs="$(jq -r '[.decisions[]? | select(.kind == "function" and (.change == "changed" or .change == "new")) | .name] | join(",")' "$lg.build.json" 2>/dev/null)"
+    if is_java_crash "$lg.build.err" || is_java_crash "$lg.build.json"; then
+      record "$f" crash "$funcs" "$headers" "$(grep -m1 -E 'Exception|Error' "$lg.build.err" "$lg.build.json" | sed 's/^[^:]*://')"; return
     fi
-    continue
-  fi
+    [ "$rc" -eq 0 ] && break
+    refusal="$(jq -r '.refusals[0]? // empty' "$lg.build.json" 2>/dev/null)"
+    if [ -n "$refusal" ]; then record "$f" "refused:${refusal%%:*}" "$funcs" "$headers" "$refusal"; return; fi
+    if [ "$rc" -eq 124 ]; then record "$f" failed-build "$funcs" "$headers" "build timed out after 1200 s"; return; fi
+    reason="$(first_error "$lg.build.err")"
+    case "$reason" in *"changes no function's code"*)   # nothing to patch
+      record "$f" no-change "$funcs" "$headers" "$reason"; return ;;
+    esac
+    if [[ "$reason" == *"does not compile"* ]]; then
+      h="$(needed_header "$reason" "$headers")"; hrc=$?
+      if [ "$hrc" -eq 2 ]; then
+        record "$f" failed-build "$funcs" "$headers" "whole fix: needs the change of $h, which the fix has already: $reason"; return
+      fi
+      if [ "$hrc" -eq 0 ]; then
+        local n=0
+        [ -n "$headers" ] && n="$(printf '%s' "$headers" | tr ',' '\n' | wc -l)"
+        if [ "$n" -ge "$max_headers" ]; then
+          record "$f" failed-build "$funcs" "$headers" "whole fix: needs the change of $h, beyond the limit of $max_headers headers: $reason"; return
+        fi
+        h="${h%% (*}"
+        log "$f needs the change of $h: ${reason:0:200}"
+        local k=$((n + 1))
+        mv "$lg.build.json" "$lg.build-$k.json"; mv "$lg.build.err" "$lg.build-$k.err"   # this attempt's logs
+        [ -f "$fix" ] || cp "$d" "$fix"
+        diff -u --label "a/$h" --label "b/$h" "$old/$h" "$new/$h" >> "$fix"
+        headers="${headers:+$headers,}$h"; build="$fix"
+        continue
+      fi
+    fi
+    record "$f" failed-build "$funcs" "$headers" "$reason"; return
+  done
   module="$(jq -r '.manifest.name' "$lg.build.json")"
 
   lines=""   # the kernel log's length before the apply; no answer means the VM is gone
   [ "$vm_ready" = 1 ] && lines="$(timeout 120 "$suture" vm exec --name "$vm" -t 60 -- 'dmesg | wc -l' 2>/dev/null | tr -dc 0-9)"
   if [ -z "$lines" ]; then
-    vm_restart || { record "$f" failed-apply "$(secs)" "$funcs" "test VM did not start"; vm_ready=0; continue; }
+    vm_restart || { record "$f" failed-apply "$funcs" "$headers" "test VM did not start"; vm_ready=0; return; }
     vm_ready=1
     lines="$(timeout 120 "$suture" vm exec --name "$vm" -t 60 -- 'dmesg | wc -l' 2>/dev/null | tr -dc 0-9)"
     lines="${lines:-0}"
@@ -236,31 +364,59 @@ while read -r f <&4; do
   log "applying $module"
   timeout 300 "$suture" apply --target "vm:$vm" "$ko" > "$lg.apply.out" 2> "$lg.apply.err"
   rc=$?
+  launcher_failed "$lg.apply.err" && { vm_ready=0; return; }
   # a fresh VM for the next delta after any failure: nothing of this one may linger
-  step_failed "$rc" "$lg.apply.err" "apply: " "" && { vm_ready=0; continue; }
+  step_failed "$rc" "$lg.apply.err" "apply: " "" && { vm_ready=0; return; }
   timeout 300 "$suture" vm exec --name "$vm" -t 240 -- "$smoke" > "$lg.smoke.out" 2>&1
   rc=$?
+  launcher_failed "$lg.smoke.out" && { vm_ready=0; return; }
   if [ "$rc" -ne 0 ] || ! grep -qx ok "$lg.smoke.out"; then
     if [ "$rc" -eq 125 ] || ! vm_alive; then
-      record "$f" crashed "$(secs)" "$funcs" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
+      record "$f" crashed "$funcs" "$headers" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
     else
-      record "$f" failed-smoke "$(secs)" "$funcs" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
+      record "$f" failed-smoke "$funcs" "$headers" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
     fi
-    vm_ready=0; continue
+    vm_ready=0; return
   fi
   timeout 300 "$suture" revert --target "vm:$vm" "$module" > "$lg.revert.out" 2> "$lg.revert.err"
   rc=$?
-  step_failed "$rc" "$lg.revert.err" "revert: " "revert: " && { vm_ready=0; continue; }
-  bad="$(bad_dmesg "$lines")"; rc=$?   # also the health check: exit 0 only if the VM answers, 125 on a problem
+  launcher_failed "$lg.revert.err" && { vm_ready=0; return; }
+  step_failed "$rc" "$lg.revert.err" "revert: " "revert: " && { vm_ready=0; return; }
+  bad="$(bad_dmesg "$lines" "$lg.check.err")"; rc=$?   # also the health check: exit 0 only if the VM answers, 125 on a problem
+  launcher_failed "$lg.check.err" && { vm_ready=0; return; }
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
-    record "$f" crashed "$(secs)" "$funcs" "after revert: VM check exit $rc: $(printf '%s' "$bad" | tail -n 1)"; vm_ready=0; continue
+    record "$f" crashed "$funcs" "$headers" "after revert: VM check exit $rc: $(printf '%s' "$bad" | tail -n 1)"; vm_ready=0; return
   fi
   if [ -n "$bad" ]; then
-    record "$f" crashed "$(secs)" "$funcs" "kernel log: $(printf '%s' "$bad" | tr '\n' ' ')"; vm_ready=0; continue
+    record "$f" crashed "$funcs" "$headers" "kernel log: $(printf '%s' "$bad" | tr '\n' ' ')"; vm_ready=0; return
   fi
-  record "$f" applied "$(secs)" "$funcs" ""
-done 4< <(while read -r f; do printf '%s %s\n' "$(printf '%s' "$f" | md5sum | cut -c1-8)" "$f"; done < "$work/deltas.txt" | sort | cut -d' ' -f2)
+  record "$f" applied "$funcs" "$headers" ""
+}
 
-[ "$vm_ready" = 1 ] && "$suture" vm stop --name "$vm" >/dev/null 2>&1
-write_report
-log "results: $results; summary: $here/README.md"
+to_run() { # the deltas to run, in order: those --only names, or all in the order of the hash of their path
+  if [ "${#only[@]}" -gt 0 ]; then printf '%s\n' "${only[@]}"; return; fi
+  while read -r f; do printf '%s %s\n' "$(printf '%s' "$f" | md5sum | cut -c1-8)" "$f"; done < "$work/deltas.txt" | sort | cut -d' ' -f2
+}
+for f in ${only[@]+"${only[@]}"}; do
+  grep -qxF -e "$f" "$work/deltas.txt" || { echo "$f is not a delta of $pair (see $work/deltas.txt)" >&2; exit 2; }
+done
+done_count=0
+while read -r f <&4; do
+  [ "$limit" -gt 0 ] && [ "$done_count" -ge "$limit" ] && break
+  [ -e "$work/STOP" ] && { log "stopping: $work/STOP exists"; rm -f "$work/STOP"; break; }
+  # Done: a row, unless it is needs-header or --rerun matches it; --only runs its files whatever their row.
+  # (awk, not "cut | grep -q": under pipefail, grep -q leaving early makes cut die of SIGPIPE.)
+  if [ "${#only[@]}" -eq 0 ] && F="$f" RE="$rerun" awk -F'\t' '
+      NR > 1 && $1 == ENVIRON["F"] {
+        found = !($2 == "needs-header" || (ENVIRON["RE"] != "" && ($2 ~ ENVIRON["RE"] || $NF ~ ENVIRON["RE"]))); exit
+      }
+      END { exit !found }' "$results"; then
+    continue
+  fi
+  launcher_ready || { log "stopping: bin/suture has not worked for 30 min (see $work/logs/launcher.err)"; break; }
+  done_count=$((done_count + 1))
+  run_delta
+done 4< <(to_run)
+
+write_reports
+log "results: $results; report: $pairdir/README.md"
