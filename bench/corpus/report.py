@@ -23,15 +23,16 @@ def read_lines(path):
 
 
 def read_rows(path):
-    """The rows of a results.tsv, by the names of its first line (runs before whole-fix mode have no headers)."""
+    """The rows of a results.tsv, by the names of its first line. 'added' (the files whole-fix mode added) was
+    'headers' before .c files were added too, and runs before whole-fix mode have neither."""
     lines = read_lines(path)
     if not lines:
         return []
-    names = lines[0].split("\t")
+    names = ["added" if n == "headers" else n for n in lines[0].split("\t")]
     rows = []
     for line in lines[1:]:
         parts = line.split("\t")
-        row = dict(file="-", outcome="-", seconds="-", functions="-", headers="-", reason="-")
+        row = dict(file="-", outcome="-", seconds="-", functions="-", added="-", reason="-")
         row.update(zip(names, parts))
         rows.append(row)
     return rows
@@ -82,8 +83,8 @@ def short(functions, n=80):
     return (functions if len(functions) < n else functions[:n - 3] + "…").replace(",", ", ")
 
 
-def headers_cell(headers):
-    return "-" if headers in ("", "-") else ", ".join(f"`{h}`" for h in headers.split(","))
+def added_cell(added):
+    return "-" if added in ("", "-") else ", ".join(f"`{a}`" for a in added.split(","))
 
 
 def pair_report(pair_dir):
@@ -102,7 +103,8 @@ def pair_report(pair_dir):
     w("")
     w(f"Every built-in `.c` file that Debian changed between **{old_ver}** (`{old_rel}`, the target kernel) and")
     w(f"**{new_ver}** (the source of `{new_rel}`), one delta per file, built for `{old_rel}` in whole-fix mode")
-    w("(a header change that a delta's compile error names is added to the delta) and applied, smoke-tested and")
+    w("(the change of a header that a delta's compile error names, or of a `.c` file that defines a symbol the")
+    w("new code needs and the target lacks, is added to the delta) and applied, smoke-tested and")
     w(f"reverted in a test VM of `{old_rel}`. How and why: [the corpus README](../README.md). This page is")
     w(f"written by `bench/corpus/run.sh --pair {old_rel} {new_rel}` (or `--report`) from `results.tsv` here.")
     w("")
@@ -123,11 +125,11 @@ def pair_report(pair_dir):
     w(f"**Applied {applied} of {code} ({pct(applied, code)}), the goal is {GOAL}%** — every delta run that changes"
       f" code, i.e. all but the {by.get('no-change', 0)} `no-change`"
       + (" (of the deltas run so far)." if total is not None and run < total else "."))
-    with_headers = [r for r in rows if r["headers"] not in ("", "-")]
-    if with_headers:
-        ok_h = sum(r["outcome"] == "applied" for r in with_headers)
-        w(f"{len(with_headers)} of the deltas run were built with header changes added (whole fix), {ok_h} of"
-          " them applied.")
+    with_added = [r for r in rows if r["added"] not in ("", "-")]
+    if with_added:
+        ok_a = sum(r["outcome"] == "applied" for r in with_added)
+        w(f"{len(with_added)} of the deltas run were built with the changes of other files added (whole fix),"
+          f" {ok_a} of them applied.")
     if by.get(LEGACY):
         w(f"{by[LEGACY]} rows are `{LEGACY}`, from a run before whole-fix mode (built without the header change"
           " their error names): they count as not applied, and the next run of the pair runs them again.")
@@ -145,15 +147,17 @@ def pair_report(pair_dir):
     w(f"| total | {run} | |")
     w("")
 
-    if with_headers:
-        w(f"### With header changes added ({len(with_headers)})")
+    if with_added:
+        w(f"### With other files' changes added ({len(with_added)})")
         w("")
-        w("The headers whose diff was added to the delta, in the order the compile errors asked for them.")
+        w("The files whose diff was added to the delta, in the order the build failures asked for them: a header")
+        w("whose change adds or removes an identifier a compile error names, a `.c` file that defines in the newer")
+        w("tree only a symbol the new code refers to and the target kernel does not have.")
         w("")
-        w("| file | outcome | headers added | reason |")
+        w("| file | outcome | files added | reason |")
         w("|---|---|---|---|")
-        for r in sorted(with_headers, key=lambda r: r["file"]):
-            w(f"| `{r['file']}` | `{r['outcome']}` | {headers_cell(r['headers'])} | {esc(r['reason'])} |")
+        for r in sorted(with_added, key=lambda r: r["file"]):
+            w(f"| `{r['file']}` | `{r['outcome']}` | {added_cell(r['added'])} | {esc(r['reason'])} |")
         w("")
 
     fails = [r for r in rows if r["outcome"] not in ("applied", "no-change")]
@@ -169,10 +173,10 @@ def pair_report(pair_dir):
         for (outcome, pat), rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             w(f"#### `{outcome}` × {len(rs)}: {esc(pat)}")
             w("")
-            w("| file | functions | headers added | reason |")
+            w("| file | functions | files added | reason |")
             w("|---|---|---|---|")
             for r in sorted(rs, key=lambda r: r["file"]):
-                w(f"| `{r['file']}` | {short(r['functions'])} | {headers_cell(r['headers'])} | {esc(r['reason'])} |")
+                w(f"| `{r['file']}` | {short(r['functions'])} | {added_cell(r['added'])} | {esc(r['reason'])} |")
             w("")
 
     nochange = [r for r in rows if r["outcome"] == "no-change"]
@@ -186,10 +190,10 @@ def pair_report(pair_dir):
     if ok:
         w(f"### Applied ({len(ok)})")
         w("")
-        w("| file | seconds | functions replaced or added | headers added |")
+        w("| file | seconds | functions replaced or added | files added |")
         w("|---|---|---|---|")
         for r in sorted(ok, key=lambda r: r["file"]):
-            w(f"| `{r['file']}` | {r['seconds']} | {r['functions'].replace(',', ', ')} | {headers_cell(r['headers'])} |")
+            w(f"| `{r['file']}` | {r['seconds']} | {r['functions'].replace(',', ', ')} | {added_cell(r['added'])} |")
         w("")
     return "\n".join(out)
 

@@ -2,16 +2,19 @@
 # Real-world corpus: every built-in .c file that Debian changed between two bookworm kernels (a pair OLD NEW),
 # one diff per file (OLD's source tree against NEW's), built by 'suture build' for OLD (the target) and, when
 # built, applied, smoke-tested and reverted in one long-lived test VM of OLD.
-# Whole-fix mode: when a delta does not compile and its compiler error names an identifier that a changed header
-# adds or removes, that header's own diff is added to the delta (work/PAIR/fixes/NAME.diff) and the fix is built
-# again, as long as each new error names a header not yet added (at most --max-headers, default 8).
+# Whole-fix mode: the other files of the delta's upstream commit are added to it (work/PAIR/fixes/NAME.diff) and
+# the fix is built again: the diff of a changed header when the compiler error names an identifier the header's
+# change adds or removes, and the diff of a changed built-in .c file when the new code refers to a symbol that the
+# target kernel does not have and that this file defines in the newer tree only; as long as each new failure
+# names a file not yet added (at most --max-added files, default 8; the results' column 'added' lists them).
 #   bench/corpus/run.sh [--pair OLD NEW] [--limit N]    run N more deltas of the pair (default: all not yet run);
 #                                                       resumable; rows of the legacy outcome needs-header run again
 #   bench/corpus/run.sh [--pair OLD NEW] --only FILE    run just the delta of FILE (a path in the tree, e.g.
 #                                                       net/ipv4/icmp.c), replacing its row; repeatable
 #   bench/corpus/run.sh [--pair OLD NEW] --rerun REGEX  also run again the rows whose outcome or reason matches
 #                                                       the extended regular expression (e.g. 'more than 200')
-#   bench/corpus/run.sh ... --max-headers N             at most N headers added to a delta (0: the delta alone)
+#   bench/corpus/run.sh ... --max-added N               at most N files added to a delta (0: the delta alone);
+#                                                       --max-headers N is the same (its former name)
 #   bench/corpus/run.sh --report                        only rewrite every pair's README.md from its results and
 #                                                       the table of pairs in bench/corpus/README.md
 # OLD and NEW are kernel releases; default pair: 6.1.0-53-cloud-amd64 6.1.0-54-cloud-amd64 (6.1.187 -> 6.1.190).
@@ -33,9 +36,9 @@ limit=0
 report_only=0
 only=()
 rerun=""
-max_headers=8
+max_added=8
 usage() {
-  echo "usage: $0 [--pair OLD NEW] [--limit N] [--only FILE]... [--rerun REGEX] [--max-headers N]" >&2
+  echo "usage: $0 [--pair OLD NEW] [--limit N] [--only FILE]... [--rerun REGEX] [--max-added N]" >&2
   echo "       $0 --report" >&2
   exit 2
 }
@@ -48,14 +51,14 @@ while [ $# -gt 0 ]; do
     --only=*) only+=("${1#--only=}"); shift ;;
     --rerun) [ $# -ge 2 ] || usage; rerun="$2"; shift 2 ;;
     --rerun=*) rerun="${1#--rerun=}"; shift ;;
-    --max-headers) [ $# -ge 2 ] || usage; max_headers="$2"; shift 2 ;;
-    --max-headers=*) max_headers="${1#--max-headers=}"; shift ;;
+    --max-added|--max-headers) [ $# -ge 2 ] || usage; max_added="$2"; shift 2 ;;
+    --max-added=*|--max-headers=*) max_added="${1#--max-*=}"; shift ;;
     --report) report_only=1; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) usage ;;
   esac
 done
-[[ "$limit" =~ ^[0-9]+$ && "$max_headers" =~ ^[0-9]+$ ]] || usage
+[[ "$limit" =~ ^[0-9]+$ && "$max_added" =~ ^[0-9]+$ ]] || usage
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 oneline() { tr '\t\r' '  ' | head -n 1 | cut -c1-400; }
@@ -166,10 +169,12 @@ fi
   cat "$work/counts.txt"
 } > "$pairdir/pair.txt"
 log "$(tr '\n' ' ' < "$work/counts.txt")"
-log "$(wc -l < "$work/deltas.txt") deltas (built-in .c files; each touches no header)"
+log "$(wc -l < "$work/deltas.txt") deltas (built-in .c files, one file each; whole-fix mode adds others)"
 
 # --- 3. build, apply, smoke, revert -------------------------------------------------------------------------
-columns() { printf 'file\toutcome\tseconds\tfunctions\theaders\treason\n'; }   # the results' first line
+# The fifth column, 'added', lists the files whole-fix mode added to the delta (called 'headers' in results of
+# runs before .c files were added too; judge_again renames it).
+columns() { printf 'file\toutcome\tseconds\tfunctions\tadded\treason\n'; }   # the results' first line
 [ -f "$results" ] || columns > "$results"
 
 vm_alive() { timeout 120 "$suture" vm exec --name "$vm" -t 60 -- true >/dev/null 2>&1; }
@@ -255,10 +260,70 @@ needed_header() { # error [headers already in the fix, comma-separated]: prints 
   return 1
 }
 
+defines() { # FILE NAME: true if FILE defines NAME at file scope, and not static: a function (a line at column 0
+  # of type words and NAME followed by its parameters and '{', not ';'), a variable (type words, NAME, then '=' or
+  # ';', perhaps after '[N]' and __attributes), or a DEFINE_*(NAME) / DEFINE_*(TYPE, NAME) macro. Not a call, a
+  # declaration, a macro of that name or an EXPORT_SYMBOL.
+  NAME="$2" awk '
+    BEGIN {
+      n = ENVIRON["NAME"]
+      fre = "^([A-Za-z_][A-Za-z0-9_ \t*]*[ \t*])?" n "[ \t]*\\("
+      vre = "^[A-Za-z_][A-Za-z0-9_ \t*]*[ \t*]" n "[ \t]*(\\[[^]]*\\][ \t]*)*(__[A-Za-z0-9_]+(\\([^)]*\\))?[ \t]*)*(=|;)"
+      mre = "^[A-Z0-9_]*DEFINE[A-Z0-9_]*\\(([^,()]*,[ \t]*)?" n "[ \t]*[,)]"
+      kw = "(^|[^A-Za-z0-9_])(static|extern|typedef|return)([^A-Za-z0-9_]|$)"
+    }
+    function header_ends(text,   i, c) { # 1: parameters then "{", 0: then ";" or "=", -1: not known yet
+      for (i = 1; i <= length(text); i++) {
+        c = substr(text, i, 1)
+        if (c == "(") depth++
+        else if (c == ")") depth--
+        else if (depth == 0 && c == "{") return 1
+        else if (depth == 0 && (c == ";" || c == "=")) return 0
+      }
+      return -1
+    }
+    pending {
+      r = header_ends($0)
+      if (r == 1) { found = 1; exit }
+      if (r == 0 || ++plines > 20) pending = 0
+      prev = $0; next
+    }
+    /^[A-Za-z_]/ {
+      if ($0 ~ mre && $0 !~ /^static/) { found = 1; exit }
+      if (match($0, fre) && substr($0, 1, RSTART + RLENGTH - 1) !~ kw && !(substr($0, 1, length(n)) == n && prev ~ /^static([^A-Za-z0-9_]|$)/)) {
+        depth = 0; plines = 0
+        r = header_ends(substr($0, RSTART + RLENGTH - 1))
+        if (r == 1) { found = 1; exit }
+        pending = (r == -1)
+      } else if (match($0, vre) && substr($0, 1, RSTART + RLENGTH - 1) !~ kw) { found = 1; exit }
+    }
+    { prev = $0 }
+    END { exit !found }' "$1"
+}
+defining_file() { # symbol [files already in the fix, comma-separated]: prints "FILE (SYMBOL)" of the changed .c
+  # file built into vmlinux that defines the symbol in the newer tree and not in the older; exit 0 for a file not
+  # in the fix yet, 2 when only files already in the fix do, 3 when only a changed .c file that is not built into
+  # the target's vmlinux does (e.g. a module's), 1 when none does.
+  local c already="" other=""
+  while IFS= read -r c; do
+    defines "$new/$c" "$1" && ! defines "$old/$c" "$1" || continue
+    if ! grep -qxF -e "$c" "$work/units.txt"; then
+      [ -n "$other" ] || other="$c ($1)"
+    elif [[ ",${2:-}," == *",$c,"* ]]; then
+      [ -n "$already" ] || already="$c ($1)"
+    else
+      printf '%s (%s)' "$c" "$1"; return 0
+    fi
+  done < <(cd "$new" && tr '\n' '\0' < "$work/changed-c.txt" | xargs -0 grep -lwF -e "$1" -- 2>/dev/null)
+  [ -n "$already" ] && { printf '%s' "$already"; return 2; }
+  [ -n "$other" ] && { printf '%s' "$other"; return 3; }
+  return 1
+}
+
 # Legacy rows: before whole-fix mode, a delta whose compile error a header change explains was recorded as
 # needs-header and not built again with that header. Such rows (and the failed-build rows of still older runs
 # that the same test explains) become needs-header here, which the loop below runs again. Results of runs
-# before the headers column get it ('-').
+# before that column get it ('-').
 judge_again() {
   local line first=1 ncols rf ro rs rfn rh rr h
   while IFS= read -r line; do
@@ -281,7 +346,7 @@ judge_again() {
 judge_again > "$results.tmp" && mv "$results.tmp" "$results"
 
 secs() { printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)"; }
-record() { # file outcome functions headers reason: the delta's row, in place of its earlier one if any
+record() { # file outcome functions added reason: the delta's row, in place of its earlier one if any
   local row
   row="$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$1" "$2" "$(secs)" "${3:--}" "${4:--}" "$(printf '%s' "${5:--}" | oneline | scrub)")"
   ROW="$row" F="$1" awk -F'\t' '
@@ -289,74 +354,83 @@ record() { # file outcome functions headers reason: the delta's row, in place of
       NR > 1 && $1 == f { if (!done) print row; done = 1; next }
       { print }
       END { if (!done) print row }' "$results" > "$results.tmp" && mv "$results.tmp" "$results"
-  log "$1: $2 ($(secs) s)${4:+ headers $4} ${5:-}"
+  log "$1: $2 ($(secs) s)${4:+ added $4} ${5:-}"
 }
 step_failed() { # rc stderr-file crash-prefix failed-prefix: records a failed apply or revert of $f; false if it did not fail
   if is_java_crash "$2"; then
-    record "$f" crash "$funcs" "$headers" "$3$(grep -m1 -E 'Exception|Error' "$2")"; return 0
+    record "$f" crash "$funcs" "$added" "$3$(grep -m1 -E 'Exception|Error' "$2")"; return 0
   fi
   [ "$1" -ne 0 ] || return 1
   if [ "$1" -eq 125 ] || ! vm_alive; then
-    record "$f" crashed "$funcs" "$headers" "$3$(first_error "$2")"
+    record "$f" crashed "$funcs" "$added" "$3$(first_error "$2")"
   else
-    record "$f" failed-apply "$funcs" "$headers" "$4$(first_error "$2")"
+    record "$f" failed-apply "$funcs" "$added" "$4$(first_error "$2")"
   fi
 }
 
 vm_ready=0
-run_delta() { # the delta of file $f, with the header changes its compile errors ask for: build, apply, smoke, revert
+run_delta() { # the delta of file $f, with the changed files its build failures ask for: build, apply, smoke, revert
   local name="${f//\//__}"
   local d="$work/deltas/$name.diff" fix="$work/fixes/$name.diff" ko="$work/ko/$name.ko" lg="$work/logs/$name"
-  local build="$d" rc reason refusal h hrc module lines bad
-  headers=""; funcs=""
+  local build="$d" rc reason refusal want wrc sym n module lines bad
+  added=""; funcs=""
   start=$(date +%s.%N)
   rm -f "$ko" "$fix" "$lg".*
   while :; do
-    log "building $f${headers:+ with $headers}"
+    log "building $f${added:+ with $added}"
     timeout 1200 "$suture" build --kernel "$old_rel" --json "$build" -o "$ko" > "$lg.build.json" 2> "$lg.build.err"
     rc=$?
     launcher_failed "$lg.build.err" && return
     funcs="$(jq -r '[.decisions[]? | select(.kind == "function" and (.change == "changed" or .change == "new")) | .name] | join(",")' "$lg.build.json" 2>/dev/null)"
     if is_java_crash "$lg.build.err" || is_java_crash "$lg.build.json"; then
-      record "$f" crash "$funcs" "$headers" "$(grep -m1 -E 'Exception|Error' "$lg.build.err" "$lg.build.json" | sed 's/^[^:]*://')"; return
+      record "$f" crash "$funcs" "$added" "$(grep -m1 -E 'Exception|Error' "$lg.build.err" "$lg.build.json" | sed 's/^[^:]*://')"; return
     fi
     [ "$rc" -eq 0 ] && break
     refusal="$(jq -r '.refusals[0]? // empty' "$lg.build.json" 2>/dev/null)"
-    if [ -n "$refusal" ]; then record "$f" "refused:${refusal%%:*}" "$funcs" "$headers" "$refusal"; return; fi
-    if [ "$rc" -eq 124 ]; then record "$f" failed-build "$funcs" "$headers" "build timed out after 1200 s"; return; fi
+    if [ -n "$refusal" ]; then record "$f" "refused:${refusal%%:*}" "$funcs" "$added" "$refusal"; return; fi
+    if [ "$rc" -eq 124 ]; then record "$f" failed-build "$funcs" "$added" "build timed out after 1200 s"; return; fi
     reason="$(first_error "$lg.build.err")"
     case "$reason" in *"changes no function's code"*)   # nothing to patch
-      record "$f" no-change "$funcs" "$headers" "$reason"; return ;;
+      record "$f" no-change "$funcs" "$added" "$reason"; return ;;
     esac
-    if [[ "$reason" == *"does not compile"* ]]; then
-      h="$(needed_header "$reason" "$headers")"; hrc=$?
-      if [ "$hrc" -eq 2 ]; then
-        record "$f" failed-build "$funcs" "$headers" "whole fix: needs the change of $h, which the fix has already: $reason"; return
-      fi
-      if [ "$hrc" -eq 0 ]; then
-        local n=0
-        [ -n "$headers" ] && n="$(printf '%s' "$headers" | tr ',' '\n' | wc -l)"
-        if [ "$n" -ge "$max_headers" ]; then
-          record "$f" failed-build "$funcs" "$headers" "whole fix: needs the change of $h, beyond the limit of $max_headers headers: $reason"; return
+    # Whole fix: the file whose change the failure asks for ("FILE (IDENTIFIER)"), wrc as needed_header's.
+    want=""; wrc=1
+    if [[ "$reason" == *"does not compile"* ]]; then   # an identifier a changed header adds or removes
+      want="$(needed_header "$reason" "$added")"; wrc=$?
+    else   # a symbol the target lacks, which a changed built-in .c file defines in the newer tree only
+      sym="$(printf '%s' "$reason" | sed -n "s/.*the new code refers to '\([A-Za-z0-9_.]*\)', which the target kernel does not have.*/\1/p")"
+      if [ -n "$sym" ]; then
+        want="$(defining_file "${sym%%.*}" "$f${added:+,$added}")"; wrc=$?
+        if [ "$wrc" -eq 3 ]; then
+          record "$f" failed-build "$funcs" "$added" "whole fix: only $want defines it in the newer tree, not built into the target's vmlinux: $reason"; return
         fi
-        h="${h%% (*}"
-        log "$f needs the change of $h: ${reason:0:200}"
-        local k=$((n + 1))
-        mv "$lg.build.json" "$lg.build-$k.json"; mv "$lg.build.err" "$lg.build-$k.err"   # this attempt's logs
-        [ -f "$fix" ] || cp "$d" "$fix"
-        diff -u --label "a/$h" --label "b/$h" "$old/$h" "$new/$h" >> "$fix"
-        headers="${headers:+$headers,}$h"; build="$fix"
-        continue
       fi
     fi
-    record "$f" failed-build "$funcs" "$headers" "$reason"; return
+    if [ "$wrc" -eq 2 ]; then
+      record "$f" failed-build "$funcs" "$added" "whole fix: needs the change of $want, which the fix has already: $reason"; return
+    fi
+    if [ "$wrc" -eq 0 ]; then
+      n=0
+      [ -n "$added" ] && n="$(printf '%s' "$added" | tr ',' '\n' | wc -l)"
+      if [ "$n" -ge "$max_added" ]; then
+        record "$f" failed-build "$funcs" "$added" "whole fix: needs the change of $want, beyond the limit of $max_added added files: $reason"; return
+      fi
+      want="${want%% (*}"
+      log "$f needs the change of $want: ${reason:0:200}"
+      mv "$lg.build.json" "$lg.build-$((n + 1)).json"; mv "$lg.build.err" "$lg.build-$((n + 1)).err"   # this attempt's logs
+      [ -f "$fix" ] || cp "$d" "$fix"
+      diff -u --label "a/$want" --label "b/$want" "$old/$want" "$new/$want" >> "$fix"
+      added="${added:+$added,}$want"; build="$fix"
+      continue
+    fi
+    record "$f" failed-build "$funcs" "$added" "$reason"; return
   done
   module="$(jq -r '.manifest.name' "$lg.build.json")"
 
   lines=""   # the kernel log's length before the apply; no answer means the VM is gone
   [ "$vm_ready" = 1 ] && lines="$(timeout 120 "$suture" vm exec --name "$vm" -t 60 -- 'dmesg | wc -l' 2>/dev/null | tr -dc 0-9)"
   if [ -z "$lines" ]; then
-    vm_restart || { record "$f" failed-apply "$funcs" "$headers" "test VM did not start"; vm_ready=0; return; }
+    vm_restart || { record "$f" failed-apply "$funcs" "$added" "test VM did not start"; vm_ready=0; return; }
     vm_ready=1
     lines="$(timeout 120 "$suture" vm exec --name "$vm" -t 60 -- 'dmesg | wc -l' 2>/dev/null | tr -dc 0-9)"
     lines="${lines:-0}"
@@ -372,9 +446,9 @@ run_delta() { # the delta of file $f, with the header changes its compile errors
   launcher_failed "$lg.smoke.out" && { vm_ready=0; return; }
   if [ "$rc" -ne 0 ] || ! grep -qx ok "$lg.smoke.out"; then
     if [ "$rc" -eq 125 ] || ! vm_alive; then
-      record "$f" crashed "$funcs" "$headers" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
+      record "$f" crashed "$funcs" "$added" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
     else
-      record "$f" failed-smoke "$funcs" "$headers" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
+      record "$f" failed-smoke "$funcs" "$added" "smoke test with the patch applied: exit $rc: $(grep -v '^\s*$' "$lg.smoke.out" | tail -n 1)"
     fi
     vm_ready=0; return
   fi
@@ -385,12 +459,12 @@ run_delta() { # the delta of file $f, with the header changes its compile errors
   bad="$(bad_dmesg "$lines" "$lg.check.err")"; rc=$?   # also the health check: exit 0 only if the VM answers, 125 on a problem
   launcher_failed "$lg.check.err" && { vm_ready=0; return; }
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
-    record "$f" crashed "$funcs" "$headers" "after revert: VM check exit $rc: $(printf '%s' "$bad" | tail -n 1)"; vm_ready=0; return
+    record "$f" crashed "$funcs" "$added" "after revert: VM check exit $rc: $(printf '%s' "$bad" | tail -n 1)"; vm_ready=0; return
   fi
   if [ -n "$bad" ]; then
-    record "$f" crashed "$funcs" "$headers" "kernel log: $(printf '%s' "$bad" | tr '\n' ' ')"; vm_ready=0; return
+    record "$f" crashed "$funcs" "$added" "kernel log: $(printf '%s' "$bad" | tr '\n' ' ')"; vm_ready=0; return
   fi
-  record "$f" applied "$funcs" "$headers" ""
+  record "$f" applied "$funcs" "$added" ""
 }
 
 to_run() { # the deltas to run, in order: those --only names, or all in the order of the hash of their path
