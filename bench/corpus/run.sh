@@ -387,6 +387,9 @@ run_delta() { # the delta of file $f, with the changed files its build failures 
     fi
     [ "$rc" -eq 0 ] && break
     refusal="$(jq -r '.refusals[0]? // empty' "$lg.build.json" 2>/dev/null)"
+    if [ "$(jq -r '.outcome? // empty' "$lg.build.json" 2>/dev/null)" = nothing-to-patch ]; then   # its reason is in refusals
+      record "$f" no-change "$funcs" "$added" "$refusal"; return
+    fi
     if [ -n "$refusal" ]; then record "$f" "refused:${refusal%%:*}" "$funcs" "$added" "$refusal"; return; fi
     if [ "$rc" -eq 124 ]; then record "$f" failed-build "$funcs" "$added" "build timed out after 1200 s"; return; fi
     reason="$(first_error "$lg.build.err")"
