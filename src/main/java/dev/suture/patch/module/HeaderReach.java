@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * The units a fix's changed headers (or included {@code .c} files) make the kernel build differently. The
  * include index names every unit that includes a changed file, often hundreds; each of those is preprocessed
  * with the pristine and with the patched headers (kbuild's {@code .i} target, a fraction of a compile), and
- * only the units whose text can change their object ({@link PreprocessedChange}) are compiled and compared.
+ * only the units whose text can change their object ({@link PreprocessedChange}) are compiled and compared. The
+ * pristine side is summarized once per kernel ({@link PristineSummaries}), so later fixes preprocess one side.
  */
 final class HeaderReach {
     /** Units preprocessed per make run: enough that make's walk of the tree is shared, few enough to report. */
@@ -34,9 +35,11 @@ final class HeaderReach {
     private final IncludeIndex index;
     private final String release;
     private final PrintStream log;
+    private final PristineSummaries pristine;
 
     HeaderReach(SourceTree tree, IncludeIndex index, String release, PrintStream log) {
         this.tree = tree;
+        this.pristine = new PristineSummaries(tree);
         this.index = index;
         this.release = release;
         this.log = log;
@@ -119,30 +122,27 @@ final class HeaderReach {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        log.printf("preprocessing the %d unit%s that include them, pristine and patched%n",
+        log.printf("preprocessing the %d unit%s that include them (the pristine side once per kernel)%n",
                 candidates.size(), candidates.size() == 1 ? "" : "s");
         long t0 = System.nanoTime();
         List<String> changed = new ArrayList<>();
         List<String> unbuildable = new ArrayList<>();
-        Path originals = dir.resolve("preprocessed-" + UnitCompiler.ORIGINAL);
         Path patched = dir.resolve("preprocessed-" + UnitCompiler.PATCHED);
         for (int from = 0; from < candidates.size(); from += BATCH) {
             List<String> batch = candidates.subList(from, Math.min(candidates.size(), from + BATCH));
-            var before = CompletableFuture.supplyAsync(() ->
-                    new UnitCompiler(tree, UnitCompiler.ORIGINAL).preprocess(batch, Map.of(), originals));
+            var before = CompletableFuture.supplyAsync(() -> pristine.summaries(batch, dir));
             var after = CompletableFuture.supplyAsync(() ->
                     new UnitCompiler(tree, UnitCompiler.PATCHED).preprocess(batch, replaced, patched));
-            Map<String, Path> a = join(before);
+            Map<String, java.util.Optional<PreprocessedChange.Summary>> a = join(before);
             Map<String, Path> b = join(after);
             for (String unit : batch) {
-                Path original = a.get(unit);
+                java.util.Optional<PreprocessedChange.Summary> original = a.get(unit);
                 Path text = b.get(unit);
-                if (original == null) {
+                if (original.isEmpty()) {
                     unbuildable.add(unit);  // the pristine tree cannot preprocess it: this config never builds it
-                } else if (text == null || PreprocessedChange.mayChangeObject(read(original), read(text))) {
+                } else if (text == null || PreprocessedChange.mayChangeObject(original.get(), read(text))) {
                     changed.add(unit);  // a patched unit that fails is compiled, so its error is the compiler's
                 }
-                deleteIfPresent(original);
                 deleteIfPresent(text);
             }
             int done = from + batch.size();
@@ -167,7 +167,7 @@ final class HeaderReach {
         return changed;
     }
 
-    private static Map<String, Path> join(CompletableFuture<Map<String, Path>> f) {
+    private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -25,24 +25,82 @@ public final class PreprocessedChange {
 
     /** True when the unit may compile differently: see the class comment. */
     public static boolean mayChangeObject(String original, String patched) {
-        String a = collapse(original);
+        return mayChangeObject(Summary.of(original), patched);
+    }
+
+    /** The same judgement against the summary of the original text, which can be kept instead of the text. */
+    public static boolean mayChangeObject(Summary original, String patched) {
         String b = collapse(patched);
-        if (a.equals(b)) {
+        if (hash(b) == original.text()) {
             return false;
         }
-        Map<String, Integer> before = counts(chunks(a));
-        Map<String, Integer> after = counts(chunks(b));
-        for (String chunk : difference(after, before)) {
-            if (!unusedStaticInline(chunk, b)) {
-                return true;
+        List<String> chunks = chunks(b);
+        Map<Long, Integer> before = new HashMap<>();
+        for (long c : original.chunks()) {
+            before.merge(c & ~1L, 1, Integer::sum);
+        }
+        Map<Long, Integer> after = new HashMap<>();
+        for (String chunk : chunks) {
+            long h = hash(chunk) & ~1L;
+            if (after.merge(h, 1, Integer::sum) > before.getOrDefault(h, 0) && !unusedStaticInline(chunk, b)) {
+                return true;  // new or changed, and the unit may compile it
             }
         }
-        for (String chunk : difference(before, after)) {
-            if (!unusedStaticInline(chunk, a)) {
-                return true;
+        for (long c : original.chunks()) {
+            long h = c & ~1L;
+            if (before.getOrDefault(h, 0) > after.getOrDefault(h, 0) && (c & 1L) == 0) {
+                return true;  // gone or changed, and the unit may have compiled it
             }
         }
         return false;
+    }
+
+    /**
+     * What the comparison needs of an original text: a hash of the whole (collapsed) text, and one hash per
+     * top-level chunk in order, its lowest bit set when the chunk is a {@code static inline} function nothing else
+     * names. A few dozen kilobytes where the text is megabytes.
+     */
+    public record Summary(long text, long[] chunks) {
+        public static Summary of(String original) {
+            String a = collapse(original);
+            List<String> chunks = PreprocessedChange.chunks(a);
+            long[] hashes = new long[chunks.size()];
+            for (int i = 0; i < hashes.length; i++) {
+                String chunk = chunks.get(i);
+                hashes[i] = (hash(chunk) & ~1L) | (unusedStaticInline(chunk, a) ? 1L : 0L);
+            }
+            return new Summary(hash(a), hashes);
+        }
+
+        public void write(java.io.DataOutputStream out) throws java.io.IOException {
+            out.writeLong(text);
+            out.writeInt(chunks.length);
+            for (long c : chunks) {
+                out.writeLong(c);
+            }
+        }
+
+        public static Summary read(java.io.DataInputStream in) throws java.io.IOException {
+            long text = in.readLong();
+            long[] chunks = new long[in.readInt()];
+            for (int i = 0; i < chunks.length; i++) {
+                chunks[i] = in.readLong();
+            }
+            return new Summary(text, chunks);
+        }
+    }
+
+    /** A 64-bit hash of a text (FNV-1a over its chars, then mixed): collisions among a unit's chunks are not a concern. */
+    static long hash(String text) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++) {
+            h ^= text.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
     }
 
     /**
@@ -183,23 +241,6 @@ public final class PreprocessedChange {
             }
         }
         return false;
-    }
-
-    private static Map<String, Integer> counts(List<String> chunks) {
-        Map<String, Integer> counts = new HashMap<>();
-        chunks.forEach(c -> counts.merge(c, 1, Integer::sum));
-        return counts;
-    }
-
-    /** The chunks of {@code a} that {@code b} has fewer of. */
-    private static List<String> difference(Map<String, Integer> a, Map<String, Integer> b) {
-        List<String> out = new ArrayList<>();
-        a.forEach((chunk, n) -> {
-            if (n > b.getOrDefault(chunk, 0)) {
-                out.add(chunk);
-            }
-        });
-        return out;
     }
 
     /**

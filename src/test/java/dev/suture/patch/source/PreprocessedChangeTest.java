@@ -89,4 +89,19 @@ class PreprocessedChangeTest {
         assertThat(PreprocessedChange.occurrences("dst_dev(x); skb_dst_dev(y); dst_dev_rcu(z); dst_dev;", "dst_dev"))
                 .isEqualTo(2);
     }
+
+    @Test
+    void aSummaryKeptOnDiskJudgesAsTheTextDoes() throws java.io.IOException {
+        String changed = HEADER.replace("return dst->dev;", "return READ_ONCE(dst->dev);");
+        String caller = USER.replace("dst->dev &&", "dst_dev(dst) &&");
+        var bytes = new java.io.ByteArrayOutputStream();
+        PreprocessedChange.Summary.of(HEADER + caller).write(new java.io.DataOutputStream(bytes));
+        PreprocessedChange.Summary read = PreprocessedChange.Summary.read(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(PreprocessedChange.mayChangeObject(read, HEADER + caller)).isFalse();
+        assertThat(PreprocessedChange.mayChangeObject(read, changed + caller)).isTrue();
+        PreprocessedChange.Summary unused = PreprocessedChange.Summary.of(HEADER + USER);
+        assertThat(PreprocessedChange.mayChangeObject(unused, changed + USER)).isFalse();
+        assertThat(PreprocessedChange.mayChangeObject(unused, USER)).isTrue();
+    }
 }
