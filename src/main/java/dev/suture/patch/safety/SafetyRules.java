@@ -83,16 +83,34 @@ public final class SafetyRules {
         java.util.Set<String> named = new java.util.HashSet<>();
         for (int line : s.addedLines()) {
             Optional<StructBodies.Body> b = after.enclosing(line);
-            if (b.isPresent() && line <= newLines.length && StructBodies.declares(newLines[line - 1]) && named.add(b.get().name())) {
+            if (b.isPresent() && line <= newLines.length && StructBodies.declares(newLines[line - 1])
+                    && !sameLayout(s, before, after, after.enclosingNamed(line)) && named.add(b.get().name())) {
                 out.add(layout(s, line, b.get(), "adds or changes member '" + newLines[line - 1].trim() + "'"));
             }
         }
         for (int line : s.removedLines()) {
             Optional<StructBodies.Body> b = before.enclosing(line);
-            if (b.isPresent() && line <= oldLines.length && StructBodies.declares(oldLines[line - 1]) && named.add(b.get().name())) {
+            if (b.isPresent() && line <= oldLines.length && StructBodies.declares(oldLines[line - 1])
+                    && !sameLayout(s, before, after, before.enclosingNamed(line)) && named.add(b.get().name())) {
                 out.add(layout(s, line, b.get(), "removes or changes member '" + oldLines[line - 1].trim() + "'"));
             }
         }
+    }
+
+    /**
+     * Whether a named type's members lay out as before though their lines changed (a pointer wrapped in an anonymous
+     * union with its RCU-annotated twin, say): see {@link StructBodies#layoutOf}.
+     */
+    private static boolean sameLayout(SourceChange s, StructBodies before, StructBodies after, Optional<StructBodies.Body> type) {
+        if (type.isEmpty() || s.original() == null || s.patched() == null) {
+            return false;
+        }
+        String kind = type.get().kind();
+        String tag = type.get().tag();
+        Optional<StructBodies.Body> old = before.named(kind, tag);
+        Optional<StructBodies.Body> now = after.named(kind, tag);
+        return old.isPresent() && now.isPresent()
+                && StructBodies.layoutOf(s.original(), old.get()).equals(StructBodies.layoutOf(s.patched(), now.get()));
     }
 
     private static Refusal layout(SourceChange s, int line, StructBodies.Body body, String what) {

@@ -62,6 +62,54 @@ final class StructBodies {
         return Optional.ofNullable(best);
     }
 
+    /** The innermost definition with a tag whose member lines include {@code line}: the type a member belongs to. */
+    Optional<Body> enclosingNamed(int line) {
+        Body best = null;
+        for (Body b : bodies) {
+            if (b.tag() != null && line > b.first() && line < b.last() && (best == null || b.first() > best.first())) {
+                best = b;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The definition of {@code kind tag}, if the text has exactly one. */
+    Optional<Body> named(String kind, String tag) {
+        List<Body> found = bodies.stream().filter(b -> b.kind().equals(kind) && tag != null && tag.equals(b.tag())).toList();
+        return found.size() == 1 ? Optional.of(found.getFirst()) : Optional.empty();
+    }
+
+    /**
+     * The member list of a definition in a form two layouts can be compared by: comments and spaces gone, and an
+     * anonymous union of plain pointers (each member one {@code TYPE *name}, as an RCU-annotated twin of a
+     * pointer is written) counted as its first member: such a union has the size and alignment of one pointer,
+     * so wrapping a pointer member in it keeps every offset.
+     */
+    static String layoutOf(String text, Body body) {
+        String[] lines = text.split("\n", -1);
+        StringBuilder b = new StringBuilder();
+        for (int i = body.first() - 1; i < body.last() && i < lines.length; i++) {
+            String code = stripComments(lines[i]).trim();
+            if (!code.startsWith("#")) {
+                b.append(code).append(' ');
+            }
+        }
+        String members = b.toString().replaceAll("\\s+", " ");
+        Matcher union = POINTER_UNION.matcher(members);
+        StringBuilder out = new StringBuilder();
+        while (union.find()) {
+            String first = union.group(1).split(";")[0].trim();
+            boolean pointers = java.util.Arrays.stream(union.group(1).split(";")).map(String::trim)
+                    .filter(m -> !m.isEmpty()).allMatch(m -> POINTER_MEMBER.matcher(m).matches());
+            union.appendReplacement(out, Matcher.quoteReplacement(pointers ? first + ";" : union.group()));
+        }
+        union.appendTail(out);
+        return out.toString().replaceAll("\\s*([*;{}])\\s*", "$1").replaceAll("\\b__rcu\\b", "").replaceAll("\\s+", " ").trim();
+    }
+
+    private static final Pattern POINTER_UNION = Pattern.compile("\\bunion \\{([^{}]*)\\} ?;");
+    private static final Pattern POINTER_MEMBER = Pattern.compile("(?:const |volatile )?(?:struct |union |enum )?\\w+(?: __rcu)?(?: const)? ?\\*+ ?(?:__rcu ?)?\\w+");
+
     /** Whether a line declares something (not blank, not only a comment or a preprocessor line). */
     static boolean declares(String line) {
         String code = stripComments(line).trim();

@@ -59,4 +59,43 @@ class SafetyRulesTest {
         assertThat(FunctionLines.find(ORIGINAL, "f.isra.0")).get().isEqualTo(new FunctionLines.Range(9, 13));
         assertThat(FunctionLines.find(ORIGINAL, "missing")).isEmpty();
     }
+
+    private static final String DST = """
+            struct dst_entry {
+            	struct net_device       *dev;
+            	struct  dst_ops	        *ops;
+            	unsigned long		_metrics;
+            };
+            """;
+
+    private static List<Refusal> reviewDst(String patched, TreeSet<Integer> removed, TreeSet<Integer> added) {
+        return SafetyRules.review(List.of(new SourceChange("include/net/dst.h", DST, patched, removed, added)), List.of());
+    }
+
+    @Test
+    void aPointerWrappedInAUnionWithItsRcuTwinKeepsTheLayout() {
+        String patched = DST.replace("\tstruct net_device       *dev;\n", """
+                \tunion {
+                \t\tstruct net_device       *dev;
+                \t\tstruct net_device __rcu *dev_rcu;
+                \t};
+                """);
+        assertThat(reviewDst(patched, new TreeSet<>(List.of(2)), new TreeSet<>(List.of(2, 3, 4, 5)))).isEmpty();
+    }
+
+    @Test
+    void aUnionThatIsNotJustPointersChangesIt() {
+        String patched = DST.replace("\tstruct net_device       *dev;\n", """
+                \tunion {
+                \t\tstruct net_device       *dev;
+                \t\tunsigned long long dev_cookie[2];
+                \t};
+                """);
+        assertThat(reviewDst(patched, new TreeSet<>(List.of(2)), new TreeSet<>(List.of(2, 3, 4, 5))))
+                .extracting(Refusal::rule).isNotEmpty().containsOnly(Refusal.Rule.STRUCT_LAYOUT);
+        String reordered = DST.replace("\tstruct net_device       *dev;\n", "").replace("\tunsigned long\t\t_metrics;\n",
+                "\tunsigned long\t\t_metrics;\n\tunion {\n\t\tstruct net_device *dev;\n\t\tstruct net_device __rcu *dev_rcu;\n\t};\n");
+        assertThat(reviewDst(reordered, new TreeSet<>(List.of(2)), new TreeSet<>(List.of(4, 5, 6, 7))))
+                .extracting(Refusal::rule).isNotEmpty().containsOnly(Refusal.Rule.STRUCT_LAYOUT);
+    }
 }
