@@ -127,6 +127,7 @@ final class HeaderReach {
         long t0 = System.nanoTime();
         List<String> changed = new ArrayList<>();
         List<String> unbuildable = new ArrayList<>();
+        List<String> unpreprocessed = new ArrayList<>();
         Path patched = dir.resolve("preprocessed-" + UnitCompiler.PATCHED);
         for (int from = 0; from < candidates.size(); from += BATCH) {
             List<String> batch = candidates.subList(from, Math.min(candidates.size(), from + BATCH));
@@ -138,8 +139,13 @@ final class HeaderReach {
             for (String unit : batch) {
                 java.util.Optional<PreprocessedChange.Summary> original = a.get(unit);
                 Path text = b.get(unit);
-                if (original.isEmpty()) {
-                    unbuildable.add(unit);  // the pristine tree cannot preprocess it: this config never builds it
+                if (original.isEmpty() && index.isBuiltIn(unit)) {
+                    // vmlinux has it, so only preprocessing failed: some units include headers kbuild generates
+                    // for their objects only (SELinux's flask.h). Compiling it is the safe answer.
+                    changed.add(unit);
+                    unpreprocessed.add(unit);
+                } else if (original.isEmpty()) {
+                    unbuildable.add(unit);  // neither in vmlinux nor preprocessing: this config never builds it
                 } else if (text == null || PreprocessedChange.mayChangeObject(original.get(), read(text))) {
                     changed.add(unit);  // a patched unit that fails is compiled, so its error is the compiler's
                 }
@@ -158,6 +164,10 @@ final class HeaderReach {
         if (!unbuildable.isEmpty()) {
             notes.add(unbuildable.size() + " unit(s) including a changed file do not preprocess with this kernel's config: "
                     + shortList(unbuildable));
+        }
+        if (!unpreprocessed.isEmpty()) {
+            notes.add(unpreprocessed.size() + " built-in unit(s) including a changed file do not preprocess on their own"
+                    + " (they need headers kbuild generates for their objects) and were compiled: " + shortList(unpreprocessed));
         }
         int unaffected = candidates.size() - changed.size() - unbuildable.size();
         if (unaffected > 0) {

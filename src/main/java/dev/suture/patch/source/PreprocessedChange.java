@@ -35,6 +35,7 @@ public final class PreprocessedChange {
             return false;
         }
         List<String> chunks = chunks(b);
+        Map<String, Integer> uses = null;  // counted on the first chunk that needs it: most texts need none
         Map<Long, Integer> before = new HashMap<>();
         for (long c : original.chunks()) {
             before.merge(c & ~1L, 1, Integer::sum);
@@ -42,8 +43,11 @@ public final class PreprocessedChange {
         Map<Long, Integer> after = new HashMap<>();
         for (String chunk : chunks) {
             long h = hash(chunk) & ~1L;
-            if (after.merge(h, 1, Integer::sum) > before.getOrDefault(h, 0) && !unusedStaticInline(chunk, b)) {
-                return true;  // new or changed, and the unit may compile it
+            if (after.merge(h, 1, Integer::sum) > before.getOrDefault(h, 0)) {
+                uses = uses == null ? uses(b) : uses;
+                if (!unusedStaticInline(chunk, uses)) {
+                    return true;  // new or changed, and the unit may compile it
+                }
             }
         }
         for (long c : original.chunks()) {
@@ -64,10 +68,11 @@ public final class PreprocessedChange {
         public static Summary of(String original) {
             String a = collapse(original);
             List<String> chunks = PreprocessedChange.chunks(a);
+            Map<String, Integer> uses = uses(a);
             long[] hashes = new long[chunks.size()];
             for (int i = 0; i < hashes.length; i++) {
                 String chunk = chunks.get(i);
-                hashes[i] = (hash(chunk) & ~1L) | (unusedStaticInline(chunk, a) ? 1L : 0L);
+                hashes[i] = (hash(chunk) & ~1L) | (unusedStaticInline(chunk, uses) ? 1L : 0L);
             }
             return new Summary(hash(a), hashes);
         }
@@ -248,6 +253,11 @@ public final class PreprocessedChange {
      * (not a call, not its address, not another definition's body): the compiler emits no code for it.
      */
     static boolean unusedStaticInline(String chunk, String text) {
+        return unusedStaticInline(chunk, uses(text));
+    }
+
+    /** The same, with the text's uses of each name counted once ({@link #uses}). */
+    static boolean unusedStaticInline(String chunk, Map<String, Integer> uses) {
         if (!chunk.endsWith("}")) {
             return false;
         }
@@ -258,7 +268,41 @@ public final class PreprocessedChange {
             return false;
         }
         String name = functionName(head);
-        return name != null && occurrences(text, name) == occurrences(chunk, name);
+        return name != null && uses.getOrDefault(name, 0) == uses(chunk).getOrDefault(name, 0);
+    }
+
+    /**
+     * How often each identifier is used in a text, in one pass. A tag ({@code enum netdev_reg_state}) is not a use
+     * of a function that happens to share its name, nor is anything inside a string literal.
+     */
+    static Map<String, Integer> uses(String text) {
+        Map<String, Integer> uses = new HashMap<>();
+        String previous = "";
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\'') {
+                i = endOfLiteral(text, i) + 1;
+                previous = "";
+            } else if (isIdentifierChar(c)) {
+                int j = i;
+                while (j < text.length() && isIdentifierChar(text.charAt(j))) {
+                    j++;
+                }
+                String word = text.substring(i, j);
+                if (!previous.equals("enum") && !previous.equals("struct") && !previous.equals("union")) {
+                    uses.merge(word, 1, Integer::sum);
+                }
+                previous = word;
+                i = j;
+            } else {
+                if (!Character.isWhitespace(c)) {
+                    previous = "";
+                }
+                i++;
+            }
+        }
+        return uses;
     }
 
     /** The identifier right before the first parenthesis that is not an attribute's or a keyword's. */
@@ -296,20 +340,6 @@ public final class PreprocessedChange {
             }
         }
         return out;
-    }
-
-    /** How often {@code name} occurs as a whole word. */
-    static int occurrences(String text, String name) {
-        int n = 0;
-        for (int i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length())) {
-            boolean before = i > 0 && isIdentifierChar(text.charAt(i - 1));
-            int end = i + name.length();
-            boolean after = end < text.length() && isIdentifierChar(text.charAt(end));
-            if (!before && !after) {
-                n++;
-            }
-        }
-        return n;
     }
 
     private static boolean isIdentifierChar(char c) {

@@ -86,8 +86,19 @@ class PreprocessedChangeTest {
 
     @Test
     void wholeWordsAreCounted() {
-        assertThat(PreprocessedChange.occurrences("dst_dev(x); skb_dst_dev(y); dst_dev_rcu(z); dst_dev;", "dst_dev"))
-                .isEqualTo(2);
+        assertThat(PreprocessedChange.uses("dst_dev(x); skb_dst_dev(y); dst_dev_rcu(z); dst_dev; f(\"dst_dev\");"))
+                .containsEntry("dst_dev", 2).containsEntry("skb_dst_dev", 1);
+    }
+
+    @Test
+    void aTagOfTheSameNameIsNoUse() {
+        String header = """
+                enum netdev_reg_state { NETREG_UNINITIALIZED, NETREG_REGISTERED };
+                static inline const char *netdev_reg_state(const struct net_device *dev) { return "x"; }
+                int f(enum netdev_reg_state s) { return s; }
+                """;
+        String changed = header.replace("return \"x\";", "return \"y\";");
+        assertThat(PreprocessedChange.mayChangeObject(header, changed)).isFalse();
     }
 
     @Test
