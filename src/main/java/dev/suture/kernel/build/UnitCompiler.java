@@ -221,7 +221,8 @@ public final class UnitCompiler {
         }
     }
 
-    private static boolean isGlobalHeader(String path) {
+    /** A header under the global include directories, which a changed copy overrides from the overlay. */
+    public static boolean isGlobalHeader(String path) {
         return path.endsWith(".h") && (path.startsWith("include/") || path.startsWith("arch/x86/include/"));
     }
 

@@ -48,10 +48,10 @@ final class HeaderReach {
     /**
      * The files of the fix plus the units its headers change (as unchanged files of the fix, so they are
      * compiled twice and compared like the others), which of those are optional (reached only through a
-     * header: skipped when this kernel does not build them), the headers, the unchanged units that must be
+     * header: skipped when this kernel does not build them), the unchanged units that must be
      * compiled from the work directory (see {@link #copies}), and notes on what was left out.
      */
-    record Reach(List<DiffFrontEnd.FixFile> files, List<String> units, Set<String> optional, List<String> headers,
+    record Reach(List<DiffFrontEnd.FixFile> files, List<String> units, Set<String> optional,
                  Map<String, String> copies, List<String> notes) {
     }
 
@@ -64,7 +64,7 @@ final class HeaderReach {
         List<String> headers = files.stream().map(DiffFrontEnd.FixFile::path)
                 .filter(p -> p.endsWith(".h") || Makefiles.isIncludedSource(tree.source(), p)).toList();
         if (headers.isEmpty()) {
-            return new Reach(files, own, Set.of(), headers, Map.of(), List.of());
+            return new Reach(files, own, Set.of(), Map.of(), List.of());
         }
         log.printf("finding the units that include %s%n", String.join(", ", headers));
         Set<String> candidates = new TreeSet<>();
@@ -90,7 +90,7 @@ final class HeaderReach {
             String text = Files.readString(tree.source().resolve(unit), StandardCharsets.ISO_8859_1);
             all.add(new DiffFrontEnd.FixFile(unit, text, text, ObjectDiff.LineShift.NONE, new TreeSet<>(), new TreeSet<>()));
         }
-        return new Reach(all, units, new LinkedHashSet<>(changed), headers, copies, notes);
+        return new Reach(all, units, new LinkedHashSet<>(changed), copies, notes);
     }
 
     /**
@@ -102,7 +102,7 @@ final class HeaderReach {
      */
     private Map<String, String> copies(Set<String> candidates, List<String> headers) throws IOException {
         List<String> localDirs = headers.stream()
-                .filter(h -> !h.startsWith("include/") && !h.startsWith("arch/x86/include/") && h.contains("/"))
+                .filter(h -> !UnitCompiler.isGlobalHeader(h) && h.contains("/"))
                 .map(h -> h.substring(0, h.lastIndexOf('/') + 1)).distinct().toList();
         Map<String, String> copies = new java.util.LinkedHashMap<>();
         for (String unit : candidates) {

@@ -250,13 +250,9 @@ public final class PreprocessedChange {
 
     /**
      * Whether a chunk is the definition of a {@code static inline} function that nothing else in the text names
-     * (not a call, not its address, not another definition's body): the compiler emits no code for it.
+     * (not a call, not its address, not another definition's body; {@code uses} counts the text's names, see
+     * {@link #uses}): the compiler emits no code for it.
      */
-    static boolean unusedStaticInline(String chunk, String text) {
-        return unusedStaticInline(chunk, uses(text));
-    }
-
-    /** The same, with the text's uses of each name counted once ({@link #uses}). */
     static boolean unusedStaticInline(String chunk, Map<String, Integer> uses) {
         if (!chunk.endsWith("}")) {
             return false;
