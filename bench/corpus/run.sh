@@ -5,7 +5,8 @@
 # Whole-fix mode: the other files of the delta's upstream commit are added to it (work/PAIR/fixes/NAME.diff) and
 # the fix is built again: the diff of a changed header when the compiler error names an identifier the header's
 # change adds or removes, and the diff of a changed built-in .c file when the new code refers to a symbol that the
-# target kernel does not have and that this file defines in the newer tree only; as long as each new failure
+# target kernel does not have and that this file defines in the newer tree only, and the diff of a changed
+# built-in .c file whose function still calls one that the fix deletes (a rename); as long as each new failure
 # names a file not yet added (at most --max-added files, default 8; the results' column 'added' lists them).
 #   bench/corpus/run.sh [--pair OLD NEW] [--limit N]    run N more deltas of the pair (default: all not yet run);
 #                                                       resumable; rows of the legacy outcome needs-header run again
@@ -15,6 +16,7 @@
 #                                                       the extended regular expression (e.g. 'more than 200')
 #   bench/corpus/run.sh ... --max-added N               at most N files added to a delta (0: the delta alone);
 #                                                       --max-headers N is the same (its former name)
+#   bench/corpus/run.sh ... --build-timeout S           a build that takes longer fails (default 2400)
 #   bench/corpus/run.sh --report                        only rewrite every pair's README.md from its results and
 #                                                       the table of pairs in bench/corpus/README.md
 # OLD and NEW are kernel releases; default pair: 6.1.0-53-cloud-amd64 6.1.0-54-cloud-amd64 (6.1.187 -> 6.1.190).
@@ -37,8 +39,9 @@ report_only=0
 only=()
 rerun=""
 max_added=8
+build_timeout=2400   # seconds for one build; a header that thousands of units include is preprocessed for minutes
 usage() {
-  echo "usage: $0 [--pair OLD NEW] [--limit N] [--only FILE]... [--rerun REGEX] [--max-added N]" >&2
+  echo "usage: $0 [--pair OLD NEW] [--limit N] [--only FILE]... [--rerun REGEX] [--max-added N] [--build-timeout S]" >&2
   echo "       $0 --report" >&2
   exit 2
 }
@@ -53,12 +56,14 @@ while [ $# -gt 0 ]; do
     --rerun=*) rerun="${1#--rerun=}"; shift ;;
     --max-added|--max-headers) [ $# -ge 2 ] || usage; max_added="$2"; shift 2 ;;
     --max-added=*|--max-headers=*) max_added="${1#--max-*=}"; shift ;;
+    --build-timeout) [ $# -ge 2 ] || usage; build_timeout="$2"; shift 2 ;;
+    --build-timeout=*) build_timeout="${1#--build-timeout=}"; shift ;;
     --report) report_only=1; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) usage ;;
   esac
 done
-[[ "$limit" =~ ^[0-9]+$ && "$max_added" =~ ^[0-9]+$ ]] || usage
+[[ "$limit" =~ ^[0-9]+$ && "$max_added" =~ ^[0-9]+$ && "$build_timeout" =~ ^[1-9][0-9]*$ ]] || usage
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 oneline() { tr '\t\r' '  ' | head -n 1 | cut -c1-400; }
@@ -234,6 +239,11 @@ scrub() { # no path of this machine in the results: the kernel cache, the repo a
   sed -e "s|$kernels/\([^/]*\)/source/linux-source-[^/]*|<source of \1>|g" -e "s|$kernels|<kernel cache>|g" \
       -e "s|$repo/||g" -e "s|$HOME|~|g"
 }
+reachable_header() { # HEADER: whether a built-in unit of the target can include it: a header of include/ or of
+  # arch/x86/, or one beside a built-in unit (not drivers/s390/net/qeth_core.h, whose changes share names with others)
+  case "$1" in include/*|arch/x86/*) return 0 ;; arch/*) return 1 ;; esac
+  grep -qF -e "${1%/*}/" "$work/units.txt"
+}
 needed_header() { # error [headers already in the fix, comma-separated]: prints "HEADER (IDENTIFIER)"
   # of the header change the compiler error depends on; exit 0 for a header not in the fix yet, 2 when only
   # headers already in the fix explain it, 1 when none does.
@@ -249,6 +259,7 @@ needed_header() { # error [headers already in the fix, comma-separated]: prints 
         BEGIN { re = "(^|[^A-Za-z0-9_])" ENVIRON["ID"] "([^A-Za-z0-9_]|$)" }
         { line = $0; sub(/^[^\t]*\t/, "", line) }
         line ~ re && !seen[$1]++ { print $1 }' "$work/header-changes.txt"); do
+      reachable_header "$h" || continue
       if [[ ",${2:-}," == *",$h,"* ]]; then
         [ -n "$already" ] || already="$h ($ident)"
       else
@@ -299,6 +310,18 @@ defines() { # FILE NAME: true if FILE defines NAME at file scope, and not static
     }
     { prev = $0 }
     END { exit !found }' "$1"
+}
+caller_file() { # refusal [files already in the fix, comma-separated]: prints "FILE (FUNCTION)" of the changed .c
+  # file built into vmlinux that defines a function the deleted-function refusal names as a caller left unchanged
+  # ("…, and qdisc_create still calls or points to it…"); exit 0 for a file not in the fix yet, 1 when none.
+  local fn c
+  for fn in $(printf '%s' "$1" | sed -n 's/.*, and \(.*\) still calls\{0,1\} or points\{0,1\} to it.*/\1/p' | tr -d ',' | sed 's/\.[a-z]*\.[0-9]*//g'); do
+    while IFS= read -r c; do
+      [[ ",${2:-}," == *",$c,"* ]] && continue
+      grep -qxF -e "$c" "$work/units.txt" && defines "$new/$c" "$fn" && { printf '%s (%s)' "$c" "$fn"; return 0; }
+    done < <(cd "$new" && tr '\n' '\0' < "$work/changed-c.txt" | xargs -0 grep -lwF -e "$fn" -- 2>/dev/null)
+  done
+  return 1
 }
 defining_file() { # symbol [files already in the fix, comma-separated]: prints "FILE (SYMBOL)" of the changed .c
   # file built into vmlinux that defines the symbol in the newer tree and not in the older; exit 0 for a file not
@@ -378,7 +401,7 @@ run_delta() { # the delta of file $f, with the changed files its build failures 
   rm -f "$ko" "$fix" "$lg".*
   while :; do
     log "building $f${added:+ with $added}"
-    timeout 1200 "$suture" build --kernel "$old_rel" --json "$build" -o "$ko" > "$lg.build.json" 2> "$lg.build.err"
+    timeout "$build_timeout" "$suture" build --kernel "$old_rel" --json "$build" -o "$ko" > "$lg.build.json" 2> "$lg.build.err"
     rc=$?
     launcher_failed "$lg.build.err" && return
     funcs="$(jq -r '[.decisions[]? | select(.kind == "function" and (.change == "changed" or .change == "new")) | .name] | join(",")' "$lg.build.json" 2>/dev/null)"
@@ -390,15 +413,20 @@ run_delta() { # the delta of file $f, with the changed files its build failures 
     if [ "$(jq -r '.outcome? // empty' "$lg.build.json" 2>/dev/null)" = nothing-to-patch ]; then   # its reason is in refusals
       record "$f" no-change "$funcs" "$added" "$refusal"; return
     fi
-    if [ -n "$refusal" ]; then record "$f" "refused:${refusal%%:*}" "$funcs" "$added" "$refusal"; return; fi
-    if [ "$rc" -eq 124 ]; then record "$f" failed-build "$funcs" "$added" "build timed out after 1200 s"; return; fi
-    reason="$(first_error "$lg.build.err")"
+    want=""; wrc=1
+    # Whole fix: a function the fix deletes is still called by code of another changed file, which the upstream
+    # commit changed too (a rename, as rcu_momentary_dyntick_idle to rcu_momentary_eqs)
+    [[ "$refusal" == deleted-function:* ]] && { want="$(caller_file "$refusal" "$f${added:+,$added}")"; wrc=$?; }
+    if [ -n "$refusal" ] && [ "$wrc" -ne 0 ]; then record "$f" "refused:${refusal%%:*}" "$funcs" "$added" "$refusal"; return; fi
+    if [ "$rc" -eq 124 ]; then record "$f" failed-build "$funcs" "$added" "build timed out after $build_timeout s"; return; fi
+    [ -n "$refusal" ] && reason="$refusal" || reason="$(first_error "$lg.build.err")"
     case "$reason" in *"changes no function's code"*)   # nothing to patch
       record "$f" no-change "$funcs" "$added" "$reason"; return ;;
     esac
     # Whole fix: the file whose change the failure asks for ("FILE (IDENTIFIER)"), wrc as needed_header's.
-    want=""; wrc=1
-    if [[ "$reason" == *"does not compile"* ]]; then   # an identifier a changed header adds or removes
+    if [ -n "$refusal" ]; then
+      :   # the caller's file found above
+    elif [[ "$reason" == *"does not compile"* ]]; then   # an identifier a changed header adds or removes
       want="$(needed_header "$reason" "$added")"; wrc=$?
     else   # a symbol the target lacks, which a changed built-in .c file defines in the newer tree only
       sym="$(printf '%s' "$reason" | sed -n "s/.*the new code refers to '\([A-Za-z0-9_.]*\)', which the target kernel does not have.*/\1/p")"
