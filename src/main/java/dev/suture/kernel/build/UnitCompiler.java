@@ -138,6 +138,11 @@ public final class UnitCompiler {
                     Files.writeString(at, e.getValue());
                     written.add(at);
                 }
+                for (String neighbour : PrivateHeaderNeighbours.of(tree.source(), replaced.keySet())) {
+                    Path at = workDir.resolve(neighbour);
+                    Files.copy(tree.source().resolve(neighbour), at, StandardCopyOption.REPLACE_EXISTING);
+                    written.add(at);
+                }
                 for (String t : targets) {
                     Files.deleteIfExists(workDir.resolve(t));
                     written.add(workDir.resolve(t));
