@@ -271,6 +271,17 @@ needed_header() { # error [headers already in the fix, comma-separated]: prints 
   return 1
 }
 
+error_line_names() { # LOG FILE: for each compiler error at a line of FILE (the delta's own file), the names on
+  # that line of the newer tree's FILE and on the line before that the older FILE does not use, quoted as a
+  # compiler quotes them, one line each
+  # (init/main.c:911: "asmlinkage __visible __init __no_sanitize_address __no_stack_protector" has no quoted name)
+  local n
+  for n in $(grep -oE "(^|[^A-Za-z0-9_/.])$2:[0-9]+:" "$1" | grep -oE '[0-9]+:$' | tr -d : | sort -un | head -n 10); do
+    sed -n "$(( n > 1 ? n - 1 : 1 )),${n}p" "$new/$2" | grep -oE '[A-Za-z_][A-Za-z0-9_]{3,}' | sort -u |
+      while IFS= read -r w; do grep -qw -e "$w" "$old/$2" || printf '‘%s’ ' "$w"; done
+    echo
+  done
+}
 defines() { # FILE NAME: true if FILE defines NAME at file scope, and not static: a function (a line at column 0
   # of type words and NAME followed by its parameters and '{', not ';'), a variable (type words, NAME, then '=' or
   # ';', perhaps after '[N]' and __attributes), or a DEFINE_*(NAME) / DEFINE_*(TYPE, NAME) macro. Not a call, a
@@ -428,6 +439,12 @@ run_delta() { # the delta of file $f, with the changed files its build failures 
       :   # the caller's file found above
     elif [[ "$reason" == *"does not compile"* ]]; then   # an identifier a changed header adds or removes
       want="$(needed_header "$reason" "$added")"; wrc=$?
+      # The first error may name no identifier (‘sizeof’ applied to a bit-field, in compiler_types.h): the
+      # later errors, then the names on the lines of the delta's file that the errors point at
+      local e
+      while [ "$wrc" -eq 1 ] && IFS= read -r e; do
+        want="$(needed_header "$e" "$added")"; wrc=$?
+      done < <(grep -E ': (fatal )?error: ' "$lg.build.err" | head -n 30; error_line_names "$lg.build.err" "$f")
     else   # a symbol the target lacks, which a changed built-in .c file defines in the newer tree only
       sym="$(printf '%s' "$reason" | sed -n "s/.*the new code refers to '\([A-Za-z0-9_.]*\)', which the target kernel does not have.*/\1/p")"
       if [ -n "$sym" ]; then
