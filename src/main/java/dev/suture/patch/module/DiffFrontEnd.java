@@ -91,11 +91,17 @@ final class DiffFrontEnd {
         }
         List<String> units = new ArrayList<>();
         Map<String, String> replaced = new LinkedHashMap<>();
+        List<Refusal> foreign = new ArrayList<>();
         for (FixFile f : fixFiles) {
             if (f.path().endsWith(".c") && !Makefiles.isIncludedSource(tree.source(), f.path())) {
                 units.add(f.path());
+            } else if (f.path().endsWith(".c") && includeIndex().isBuiltIn(f.path())) {
+                foreign.add(builtElsewhere(f.path()));
             }
             replaced.put(f.path(), f.patched());
+        }
+        if (!foreign.isEmpty()) {
+            return new Planned.Done(new BuildOutcome.Refused(foreign, List.of()));
         }
         Path dir = context.dir();
         // The fix's own units first: they may already show why it cannot be patched (an exported signature, say)
@@ -283,6 +289,18 @@ final class DiffFrontEnd {
             return includeIndex().isBuiltIn(unit);
         }
         return context.objects().hasModule(object);
+    }
+
+    /**
+     * A unit of vmlinux that no Makefile of its own directory names: another directory's Makefile compiles it by
+     * a rule of its own ({@code kernel/bpf/Makefile} builds {@code tools/lib/bpf/relo_core.c} as
+     * {@code kernel/bpf/relo_core.o}, from the tree's path), so kbuild cannot rebuild it from a changed copy.
+     */
+    private Refusal builtElsewhere(String unit) {
+        return new Refusal(Refusal.Rule.FILE_KIND, unit, 0,
+                "the kernel compiles " + unit + " from another directory by a Makefile rule of its own, not as a unit of "
+                        + unit.substring(0, unit.lastIndexOf('/') + 1) + ", so it cannot be rebuilt from the fix's copy",
+                "apply the fix at the next reboot; its functions cannot be live-patched from this file");
     }
 
     /** The kernel's include index, read (or computed) once per build. */
