@@ -107,7 +107,8 @@ final class DiffFrontEnd {
         // The fix's own units first: they may already show why it cannot be patched (an exported signature, say)
         // before the units its headers reach are looked for.
         Analysis own = analyse(units, replaced, fixFiles, Set.of(), dir);
-        List<Refusal> ownRefusals = SafetyRules.reviewUnits(own.reviews());
+        List<SourceChange> fixSources = fixFiles.stream().map(FixFile::asChange).toList();
+        List<Refusal> ownRefusals = SafetyRules.reviewUnits(own.reviews(), fixSources);
         if (!ownRefusals.isEmpty()) {
             return new Planned.Done(new BuildOutcome.Refused(ownRefusals, own.results()));
         }
@@ -120,7 +121,7 @@ final class DiffFrontEnd {
                 reach.optional(), dir));
         List<UnitResult> results = analysis.results();
         List<UnitWork> work = analysis.work();
-        List<Refusal> refusals = SafetyRules.reviewUnits(analysis.reviews());
+        List<Refusal> refusals = SafetyRules.reviewUnits(analysis.reviews(), fixSources);
         if (!refusals.isEmpty()) {
             return new Planned.Done(new BuildOutcome.Refused(refusals, results));
         }

@@ -27,7 +27,8 @@ import java.util.Optional;
  * at the same time never read half a summary.
  */
 final class PristineSummaries {
-    private static final String SUMMARY = ".summary";
+    /** Versioned by how chunks are hashed: a summary of an older hashing is made again, not compared wrongly. */
+    private static final String SUMMARY = ".summary-2";
     private static final String UNBUILDABLE = ".unbuildable";
 
     private final SourceTree tree;

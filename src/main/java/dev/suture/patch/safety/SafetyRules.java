@@ -53,6 +53,17 @@ public final class SafetyRules {
      * new code's static branches on a module's keys.
      */
     public static List<Refusal> reviewUnits(List<UnitReview> units) {
+        return reviewUnits(units, List.of());
+    }
+
+    /**
+     * The same, for a fix whose files are {@code fixSources} besides the units' own (its headers): whether the
+     * types they change keep their layout decides whether an export's changed CRC is a changed signature.
+     */
+    public static List<Refusal> reviewUnits(List<UnitReview> units, List<SourceChange> fixSources) {
+        List<SourceChange> sources = new ArrayList<>(fixSources);
+        units.forEach(u -> sources.add(u.source()));
+        boolean typesKeepLayout = ExportSignatures.typesKeepLayout(sources);
         List<Refusal> out = new ArrayList<>();
         for (UnitReview u : units) {
             for (ObjectDiff.Decision d : u.decisions()) {
@@ -62,7 +73,7 @@ public final class SafetyRules {
                     dataInitializer(u, d, out);
                 }
             }
-            exportSignatures(u, out);
+            ExportSignatures.review(u, typesKeepLayout, out);
             out.addAll(ModuleStaticKeys.review(u));
         }
         return out;
@@ -101,7 +112,7 @@ public final class SafetyRules {
      * Whether a named type's members lay out as before though their lines changed (a pointer wrapped in an anonymous
      * union with its RCU-annotated twin, say): see {@link StructBodies#layoutOf}.
      */
-    private static boolean sameLayout(SourceChange s, StructBodies before, StructBodies after, Optional<StructBodies.Body> type) {
+    static boolean sameLayout(SourceChange s, StructBodies before, StructBodies after, Optional<StructBodies.Body> type) {
         if (type.isEmpty() || s.original() == null || s.patched() == null) {
             return false;
         }
@@ -186,20 +197,6 @@ public final class SafetyRules {
         return true;
     }
 
-    private static void exportSignatures(UnitReview u, List<Refusal> out) {
-        for (var e : u.originalVersions().entrySet()) {
-            String now = u.patchedVersions().get(e.getKey());
-            if (!Objects.equals(now, e.getValue())) {
-                int line = firstMention(u.source().patched(), e.getKey(), u.source());
-                out.add(new Refusal(Refusal.Rule.EXPORT_SIGNATURE, u.source().path(), line,
-                        now == null ? "the fix stops exporting " + e.getKey() + ", which loaded modules may use"
-                                : "the signature of exported " + e.getKey() + " changes (modversions CRC " + e.getValue() + " → " + now
-                                + "): modules built against the old one would call it wrongly",
-                        "keep the exported signature; add a new function with the new signature and call it from the old one"));
-            }
-        }
-    }
-
     /** The line of a function's change: the first added line in its definition, else the first change in the file. */
     static int lineOf(SourceChange s, ObjectDiff.Decision d) {
         String text = d.patched() != null ? s.patched() : s.original();
@@ -218,7 +215,7 @@ public final class SafetyRules {
         return s.firstLine();
     }
 
-    private static int firstMention(String text, String name, SourceChange s) {
+    static int firstMention(String text, String name, SourceChange s) {
         if (text != null) {
             java.util.regex.Pattern p = java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(name) + "\\b");
             String[] lines = text.split("\n", -1);

@@ -30,22 +30,22 @@ public final class PreprocessedChange {
 
     /** The same judgement against the summary of the original text, which can be kept instead of the text. */
     public static boolean mayChangeObject(Summary original, String patched) {
-        String b = collapse(patched);
+        String b = renumbered(collapse(patched));
         if (hash(b) == original.text()) {
             return false;
         }
         List<String> chunks = chunks(b);
-        Map<String, Integer> uses = null;  // counted on the first chunk that needs it: most texts need none
+        boolean[] dead = null;  // found on the first chunk that needs it: most texts need none
         Map<Long, Integer> before = new HashMap<>();
         for (long c : original.chunks()) {
             before.merge(c & ~1L, 1, Integer::sum);
         }
         Map<Long, Integer> after = new HashMap<>();
-        for (String chunk : chunks) {
-            long h = hash(chunk) & ~1L;
+        for (int i = 0; i < chunks.size(); i++) {
+            long h = chunkHash(chunks.get(i)) & ~1L;
             if (after.merge(h, 1, Integer::sum) > before.getOrDefault(h, 0)) {
-                uses = uses == null ? uses(b) : uses;
-                if (!unusedStaticInline(chunk, uses)) {
+                dead = dead == null ? deadInlines(chunks, uses(b)) : dead;
+                if (!dead[i]) {
                     return true;  // new or changed, and the unit may compile it
                 }
             }
@@ -66,13 +66,12 @@ public final class PreprocessedChange {
      */
     public record Summary(long text, long[] chunks) {
         public static Summary of(String original) {
-            String a = collapse(original);
+            String a = renumbered(collapse(original));
             List<String> chunks = PreprocessedChange.chunks(a);
-            Map<String, Integer> uses = uses(a);
+            boolean[] dead = deadInlines(chunks, uses(a));
             long[] hashes = new long[chunks.size()];
             for (int i = 0; i < hashes.length; i++) {
-                String chunk = chunks.get(i);
-                hashes[i] = (hash(chunk) & ~1L) | (unusedStaticInline(chunk, uses) ? 1L : 0L);
+                hashes[i] = (chunkHash(chunks.get(i)) & ~1L) | (dead[i] ? 1L : 0L);
             }
             return new Summary(hash(a), hashes);
         }
@@ -95,6 +94,34 @@ public final class PreprocessedChange {
         }
     }
 
+    private static final java.util.regex.Pattern POINTER_UNION =
+            java.util.regex.Pattern.compile("\\bunion \\{ ?((?:[^{};]+; ?)+)\\} ?;");
+    private static final java.util.regex.Pattern POINTER_MEMBER =
+            java.util.regex.Pattern.compile("(?:const |volatile )?(?:struct |union |enum )?\\w+(?: const)? ?\\*+ ?(?:const )?\\w+");
+
+    /**
+     * A chunk's hash, a struct or union definition's taken with every anonymous union of plain pointers counted as
+     * its first member: such a union has the size and alignment of one pointer, so wrapping a pointer member in it
+     * (with its {@code __rcu} twin, which preprocessing leaves a plain pointer) moves no member and compiles no
+     * code differently; code that names the new member differs in its own chunk.
+     */
+    static long chunkHash(String chunk) {
+        if (!(chunk.startsWith("struct ") || chunk.startsWith("union ") || chunk.startsWith("typedef struct ")
+                || chunk.startsWith("typedef union ")) || !chunk.contains("union {")) {
+            return hash(chunk);
+        }
+        java.util.regex.Matcher union = POINTER_UNION.matcher(chunk);
+        StringBuilder out = new StringBuilder();
+        while (union.find()) {
+            String[] members = union.group(1).split(";");
+            boolean pointers = java.util.Arrays.stream(members).map(String::trim).filter(m -> !m.isEmpty())
+                    .allMatch(m -> POINTER_MEMBER.matcher(m).matches());
+            union.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(pointers ? members[0].trim() + ";" : union.group()));
+        }
+        union.appendTail(out);
+        return hash(out.toString());
+    }
+
     /** A 64-bit hash of a text (FNV-1a over its chars, then mixed): collisions among a unit's chunks are not a concern. */
     static long hash(String text) {
         long h = 0xcbf29ce484222325L;
@@ -106,6 +133,32 @@ public final class PreprocessedChange {
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
         return h;
+    }
+
+    private static final java.util.regex.Pattern COUNTED = java.util.regex.Pattern.compile(
+            "\\b(__UNIQUE_ID_\\w*?|__compiletime_assert_)\\d+\\b"
+                    + "|(\"i\" \\(\"[^\"]+\\.h\"\\), \"i\" \\()\\d+\\)"
+                    + "|(\"[^\"]+\\.h\" \":\" \")\\d+\"");
+
+    /**
+     * The text with the numbers that say where it is rather than what it does made 0: {@code __COUNTER__}'s (a
+     * header's new {@code rcu_dereference} renumbers every {@code __UNIQUE_ID_rcu} and
+     * {@code __compiletime_assert_} after it in the unit) and a header's line numbers in WARN's bug table and
+     * fortify's messages (three lines added to a struct move every WARN below them). Neither changes code: the
+     * object comparison takes a moved line as no change, and counted names are local.
+     */
+    static String renumbered(String text) {
+        if (!text.contains("__UNIQUE_ID_") && !text.contains("__compiletime_assert_") && !text.contains(".h\"")) {
+            return text;
+        }
+        java.util.regex.Matcher m = COUNTED.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            String kept = m.group(1) != null ? m.group(1) + "0" : m.group(2) != null ? m.group(2) + "0)" : m.group(3) + "0\"";
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(kept));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /**
@@ -249,21 +302,54 @@ public final class PreprocessedChange {
     }
 
     /**
-     * Whether a chunk is the definition of a {@code static inline} function that nothing else in the text names
-     * (not a call, not its address, not another definition's body; {@code uses} counts the text's names, see
-     * {@link #uses}): the compiler emits no code for it.
+     * Which chunks are {@code static inline} functions the compiler emits no code for: named by nothing else in the
+     * text but other such functions ({@code skb_dst_dev_rcu}, itself never called, is the only user of
+     * {@code dst_dev_rcu}). Found by taking away the names each dead one uses until no other becomes dead.
      */
-    static boolean unusedStaticInline(String chunk, Map<String, Integer> uses) {
+    static boolean[] deadInlines(List<String> chunks, Map<String, Integer> textUses) {
+        Map<String, Integer> uses = new HashMap<>(textUses);
+        boolean[] dead = new boolean[chunks.size()];
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            if (staticInlineName(chunks.get(i)) != null) {
+                candidates.add(i);
+            }
+        }
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (int i : candidates) {
+                if (!dead[i] && unusedStaticInline(chunks.get(i), uses)) {
+                    dead[i] = true;
+                    more = true;
+                    uses(chunks.get(i)).forEach((name, n) -> uses.merge(name, -n, Integer::sum));
+                }
+            }
+        }
+        return dead;
+    }
+
+    /** The function a chunk defines when it is a {@code static inline} function's definition, else null. */
+    private static String staticInlineName(String chunk) {
         if (!chunk.endsWith("}")) {
-            return false;
+            return null;
         }
         int body = chunk.indexOf('{');
         String head = body < 0 ? "" : chunk.substring(0, body);
         List<String> words = identifiers(head);
         if (!words.contains("static") || !(words.contains("inline") || words.contains("__inline") || words.contains("__inline__"))) {
-            return false;
+            return null;
         }
-        String name = functionName(head);
+        return functionName(head);
+    }
+
+    /**
+     * Whether a chunk is the definition of a {@code static inline} function that nothing else in the text names
+     * (not a call, not its address, not another definition's body; {@code uses} counts the text's names, see
+     * {@link #uses}): the compiler emits no code for it.
+     */
+    static boolean unusedStaticInline(String chunk, Map<String, Integer> uses) {
+        String name = staticInlineName(chunk);
         return name != null && uses.getOrDefault(name, 0) == uses(chunk).getOrDefault(name, 0);
     }
 
@@ -273,7 +359,7 @@ public final class PreprocessedChange {
      */
     static Map<String, Integer> uses(String text) {
         Map<String, Integer> uses = new HashMap<>();
-        String previous = "";
+        String previous = "";   // the word just before, perhaps followed by stars
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
@@ -286,19 +372,41 @@ public final class PreprocessedChange {
                     j++;
                 }
                 String word = text.substring(i, j);
-                if (!previous.equals("enum") && !previous.equals("struct") && !previous.equals("union")) {
+                if (!declared(previous)) {
                     uses.merge(word, 1, Integer::sum);
                 }
                 previous = word;
                 i = j;
             } else {
-                if (!Character.isWhitespace(c)) {
+                if (c == '*' && !previous.isEmpty()) {
+                    previous = previous.endsWith("*") ? previous : previous + "*";
+                } else if (!Character.isWhitespace(c)) {
                     previous = "";
                 }
                 i++;
             }
         }
         return uses;
+    }
+
+    private static final Set<String> BEFORE_AN_EXPRESSION = Set.of("return", "case", "else", "do", "goto", "sizeof",
+            "typeof", "__typeof__", "__typeof", "__alignof__", "_Alignof", "__extension__");
+
+    /**
+     * Whether a name after {@code previous} is no use of a function of that name: a tag ({@code enum
+     * netdev_reg_state}), or a name declared with a type before it ({@code const struct net_device *dst_dev}, a
+     * parameter that shares an inline's name). A word then a name is a declaration unless the word starts an
+     * expression ({@code return dst_dev(x)}); stars between them change nothing, as a function is never multiplied.
+     */
+    private static boolean declared(String previous) {
+        if (previous.isEmpty()) {
+            return false;
+        }
+        String word = previous.endsWith("*") ? previous.substring(0, previous.length() - 1) : previous;
+        if (word.equals("enum") || word.equals("struct") || word.equals("union")) {
+            return !previous.endsWith("*");
+        }
+        return !BEFORE_AN_EXPRESSION.contains(word) && !Character.isDigit(word.charAt(0));
     }
 
     /** The identifier right before the first parenthesis that is not an attribute's or a keyword's. */

@@ -115,4 +115,64 @@ class PreprocessedChangeTest {
         assertThat(PreprocessedChange.mayChangeObject(unused, changed + USER)).isFalse();
         assertThat(PreprocessedChange.mayChangeObject(unused, USER)).isTrue();
     }
+
+    @Test
+    void aPointerWrappedInAUnionWithItsTwinIsNoChangeUntilCodeNamesTheTwin() {
+        String wrapped = HEADER.replace("struct net_device *dev;",
+                "union { struct net_device *dev; struct net_device  *dev_rcu; };");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, wrapped + USER)).isFalse();
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, wrapped + USER.replace("dst->dev &&", "dst->dev_rcu &&"))).isTrue();
+        String widened = HEADER.replace("struct net_device *dev;", "union { struct net_device *dev; unsigned long long pad[2]; };");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, widened + USER)).isTrue();
+        String added = HEADER.replace("struct net_device *dev;", "union { struct net_device *dev; struct net_device *dev_rcu; }; int refs;");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, added + USER)).isTrue();
+    }
+
+    @Test
+    void anInlineOnlyADeadInlineCallsIsDeadToo() {
+        String header = """
+                static inline __attribute__((__gnu_inline__)) struct net_device *dst_dev_rcu(const struct dst_entry *dst)
+                {
+                    warn_on_once(!rcu_read_lock_held());
+                    return dst->dev;
+                }
+                static inline __attribute__((__gnu_inline__)) struct net_device *skb_dst_dev_rcu(const struct sk_buff *skb)
+                {
+                    return dst_dev_rcu(skb_dst(skb));
+                }
+                """;
+        String changed = header.replace("warn_on_once(!rcu_read_lock_held());", "");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + header + USER, HEADER + changed + USER)).isFalse();
+        String caller = "int f(struct sk_buff *skb) { return skb_dst_dev_rcu(skb) != 0; }\n";
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + header + USER + caller, HEADER + changed + USER + caller)).isTrue();
+        assertThat(PreprocessedChange.Summary.of(HEADER + header + USER).chunks()).hasSize(6)
+                .satisfies(c -> assertThat(c[3] & 1L).isEqualTo(1L), c -> assertThat(c[4] & 1L).isEqualTo(1L));
+    }
+
+    @Test
+    void countersAndAHeadersLineNumbersThatMoveAreNoChangeButOtherNumbersAre() {
+        String used = """
+                static inline __attribute__((__gnu_inline__)) void dst_hold(struct dst_entry *dst)
+                {
+                    do { __attribute__((__noreturn__)) extern void __compiletime_assert_489(void); } while (0);
+                    asm volatile("1:" : : "i" ("include/net/dst.h"), "i" (231), "i" (0));
+                    warn("field at " "include/net/dst.h" ":" "141");
+                    struct net_device *__UNIQUE_ID_rcu488 = dst->dev;
+                }
+                int user(struct dst_entry *dst) { dst_hold(dst); return 0; }
+                """;
+        String moved = used.replace("489", "491").replace("(231)", "(234)").replace("\"141\"", "\"144\"").replace("rcu488", "rcu490");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + moved)).isFalse();
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + used.replace("\"i\" (0)", "\"i\" (1)"))).isTrue();
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + used.replace("\"include/net/dst.h\"), \"i\" (231)",
+                "\"include/net/dst.c\"), \"i\" (231)"))).isTrue();
+    }
+
+    @Test
+    void aParameterOrVariableNamedAsAnInlineIsNoUseOfItButACallAfterAKeywordIs() {
+        assertThat(PreprocessedChange.uses("int f(const struct net_device *dst_dev, int * *skb_dst_dev) { return dst_dev_rcu(x) ? sizeof dst_dev_net : 0; }"))
+                .doesNotContainKeys("dst_dev", "skb_dst_dev").containsEntry("dst_dev_rcu", 1).containsEntry("dst_dev_net", 1);
+        assertThat(PreprocessedChange.uses("x = y * dst_dev; if (z) dst_dev(); else skb_dst_dev(); (void) a_fn(1);"))
+                .containsEntry("dst_dev", 1).containsEntry("skb_dst_dev", 1).containsEntry("a_fn", 1);
+    }
 }
