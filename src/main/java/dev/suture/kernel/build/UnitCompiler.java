@@ -130,22 +130,29 @@ public final class UnitCompiler {
                 "the work directory " + workDir.getFileName(), Progress.plain(System.err))) {
             ensureWorkDir();
             Path overlay = workDir.resolve(".suture-overlay");
+            Path ledger = workDir.resolve(".suture-written");
+            removeLeftovers(ledger);
+            List<String> neighbours = PrivateHeaderNeighbours.of(tree.source(), replaced.keySet());
             List<Path> written = new ArrayList<>();
+            for (String f : replaced.keySet()) {
+                written.add(isGlobalHeader(f) ? overlay.resolve(f) : workDir.resolve(f));
+            }
+            neighbours.forEach(n -> written.add(workDir.resolve(n)));
+            targets.forEach(t -> written.add(workDir.resolve(t)));
+            // Listed before they are written: a run killed before its cleanup leaves a list for the next one, or
+            // its replaced files would shadow the tree's for every later build in this work directory.
+            dev.suture.Json.writeAtomically(ledger, written.stream().map(Path::toString).toList());
             try {
                 for (var e : replaced.entrySet()) {
                     Path at = isGlobalHeader(e.getKey()) ? overlay.resolve(e.getKey()) : workDir.resolve(e.getKey());
                     Files.createDirectories(at.getParent());
                     Files.writeString(at, e.getValue());
-                    written.add(at);
                 }
-                for (String neighbour : PrivateHeaderNeighbours.of(tree.source(), replaced.keySet())) {
-                    Path at = workDir.resolve(neighbour);
-                    Files.copy(tree.source().resolve(neighbour), at, StandardCopyOption.REPLACE_EXISTING);
-                    written.add(at);
+                for (String neighbour : neighbours) {
+                    Files.copy(tree.source().resolve(neighbour), workDir.resolve(neighbour), StandardCopyOption.REPLACE_EXISTING);
                 }
                 for (String t : targets) {
                     Files.deleteIfExists(workDir.resolve(t));
-                    written.add(workDir.resolve(t));
                 }
                 List<String> argv = new ArrayList<>(List.of("make", "-s", "-j" + Runtime.getRuntime().availableProcessors()));
                 if (keepGoing) {
@@ -168,10 +175,22 @@ public final class UnitCompiler {
                 for (Path p : written) {
                     Files.deleteIfExists(p);
                 }
+                Files.deleteIfExists(ledger);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Removes what a killed run listed and wrote into the work directory, then its list. */
+    private static void removeLeftovers(Path ledger) throws IOException {
+        if (!Files.isRegularFile(ledger)) {
+            return;
+        }
+        for (String p : dev.suture.Json.read(ledger, String[].class)) {
+            Files.deleteIfExists(Path.of(p));
+        }
+        Files.delete(ledger);
     }
 
     /**
@@ -279,17 +298,19 @@ public final class UnitCompiler {
     }
 
     private String run(List<String> argv) throws IOException {
-        Process p = new ProcessBuilder(argv).directory(workDir.getParent().toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Process p = OwnedProcesses.start(new ProcessBuilder(argv).directory(workDir.getParent().toFile()).redirectErrorStream(true));
         try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new CompileFailure(out);
             }
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SutureException("interrupted while compiling", null, e);
+        } finally {
+            OwnedProcesses.done(p);
         }
-        return out;
     }
 
     /** make with -k: what failed shows as missing targets, so its exit status is not an error here. */

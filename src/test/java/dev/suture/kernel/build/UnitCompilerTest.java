@@ -55,4 +55,22 @@ class UnitCompilerTest {
         List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched").compile(List.of(unit), Map.of(unit, patched), dir);
         assertThat(out).singleElement().satisfies(c -> assertThat(c.object()).isRegularFile());
     }
+
+    @Test
+    void whatAKilledRunListedAndLeftBehindIsRemovedBeforeTheNextCompiles(@TempDir Path dir) throws Exception {
+        CachedKernel kernel = Kernels.resolve(null, System.err);
+        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        Path work = tree.build().resolveSibling("work-patched");
+        // A run killed while its patched fs/proc/cmdline.c was in place: the copy would shadow the tree's.
+        Path stale = work.resolve("fs/proc/cmdline.c");
+        Files.createDirectories(stale.getParent());
+        Files.writeString(stale, "#error stale replaced file\n");
+        dev.suture.Json.writeAtomically(work.resolve(".suture-written"), List.of(stale.toString()));
+
+        String unit = "fs/proc/cmdline.c";
+        List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched").compile(List.of(unit), Map.of(), dir);
+        assertThat(out).singleElement().satisfies(c -> assertThat(c.object()).isRegularFile());
+        assertThat(stale).doesNotExist();
+        assertThat(work.resolve(".suture-written")).doesNotExist();
+    }
 }
