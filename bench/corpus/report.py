@@ -43,6 +43,11 @@ def read_pair(pair_dir):
     return dict(l.split(" ", 1) for l in read_lines(os.path.join(pair_dir, "pair.txt")) if " " in l)
 
 
+def read_notes(pair_dir):
+    """notes.tsv: 'FILE<TAB>NOTE' lines, a person's explanation of a delta that is not applied."""
+    return dict(l.split("\t", 1) for l in read_lines(os.path.join(pair_dir, "notes.tsv")) if "\t" in l)
+
+
 def upstream(debian_version):
     return re.sub(r"-[^-]*$", "", debian_version)
 
@@ -161,7 +166,26 @@ def pair_report(pair_dir):
         w("")
 
     fails = [r for r in rows if r["outcome"] not in ("applied", "no-change")]
+    notes = read_notes(pair_dir)
     if fails:
+        refused = [r for r in fails if r["outcome"].startswith("refused:")]
+        other = [r for r in fails if not r["outcome"].startswith("refused:")]
+        w("### The gap, case by case")
+        w("")
+        w(f"Of the {code} deltas that change code, {applied} applied; {len(refused)} were refused by a named rule"
+          f" (its finding and remedy are the reason below) and {len(other)} ended otherwise. Each has the reason"
+          " Suture gave and, where it needs one, a note from reading the delta (`notes.tsv` here).")
+        w("")
+        w("| file | outcome | why it is not applied |")
+        w("|---|---|---|")
+        for r in sorted(fails, key=lambda r: (not r["outcome"].startswith("refused:"), r["outcome"], r["file"])):
+            note = notes.get(r["file"])
+            why = esc(note) if note else ("" if r["outcome"].startswith("refused:") else "**not yet explained**: ")
+            if not note:
+                why += esc(r["reason"][:300])
+            w(f"| `{r['file']}` | `{r['outcome']}` | {why} |")
+        w("")
+
         w("### Failure reasons, most common first")
         w("")
         w("Grouped by outcome and by the reason with file names, identifiers and numbers taken out; every failing")
