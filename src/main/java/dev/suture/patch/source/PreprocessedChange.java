@@ -44,7 +44,7 @@ public final class PreprocessedChange {
         for (int i = 0; i < chunks.size(); i++) {
             long h = chunkHash(chunks.get(i)) & ~1L;
             if (after.merge(h, 1, Integer::sum) > before.getOrDefault(h, 0)) {
-                dead = dead == null ? deadInlines(chunks, uses(b)) : dead;
+                dead = dead == null ? deadInlines(chunks, b) : dead;
                 if (!dead[i]) {
                     return true;  // new or changed, and the unit may compile it
                 }
@@ -68,7 +68,7 @@ public final class PreprocessedChange {
         public static Summary of(String original) {
             String a = renumbered(collapse(original));
             List<String> chunks = PreprocessedChange.chunks(a);
-            boolean[] dead = deadInlines(chunks, uses(a));
+            boolean[] dead = deadInlines(chunks, a);
             long[] hashes = new long[chunks.size()];
             for (int i = 0; i < hashes.length; i++) {
                 hashes[i] = (chunkHash(chunks.get(i)) & ~1L) | (dead[i] ? 1L : 0L);
@@ -135,30 +135,65 @@ public final class PreprocessedChange {
         return h;
     }
 
-    private static final java.util.regex.Pattern COUNTED = java.util.regex.Pattern.compile(
-            "\\b(__UNIQUE_ID_\\w*?|__compiletime_assert_)\\d+\\b"
-                    + "|(\"i\" \\(\"[^\"]+\\.h\"\\), \"i\" \\()\\d+\\)"
-                    + "|(\"[^\"]+\\.h\" \":\" \")\\d+\"");
+    private static final String[] COUNTED = {"__UNIQUE_ID_", "__compiletime_assert_"};
+    private static final String[] AFTER_A_HEADER_NAME = {"\"), \"i\" (", "\" \":\" \""};
 
     /**
      * The text with the numbers that say where it is rather than what it does made 0: {@code __COUNTER__}'s (a
      * header's new {@code rcu_dereference} renumbers every {@code __UNIQUE_ID_rcu} and
-     * {@code __compiletime_assert_} after it in the unit) and a header's line numbers in WARN's bug table and
-     * fortify's messages (three lines added to a struct move every WARN below them). Neither changes code: the
-     * object comparison takes a moved line as no change, and counted names are local.
+     * {@code __compiletime_assert_} after it in the unit) and a header's line numbers in WARN's bug table
+     * ({@code "i" ("include/net/dst.h"), "i" (231)}) and fortify's messages ({@code "include/net/dst.h" ":" "141"}):
+     * three lines added to a struct move every WARN below them. Neither changes code: the object comparison takes a
+     * moved line as no change, and counted names are local. A scan for the few markers, as the texts are megabytes.
      */
     static String renumbered(String text) {
-        if (!text.contains("__UNIQUE_ID_") && !text.contains("__compiletime_assert_") && !text.contains(".h\"")) {
+        List<int[]> digits = new ArrayList<>();   // [from, to) of each number made 0
+        for (String marker : COUNTED) {
+            for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+                if (at > 0 && isIdentifierChar(text.charAt(at - 1))) {
+                    continue;
+                }
+                int end = at + marker.length();
+                while (end < text.length() && isIdentifierChar(text.charAt(end))) {
+                    end++;
+                }
+                int from = end;
+                while (from > at + marker.length() && Character.isDigit(text.charAt(from - 1))) {
+                    from--;
+                }
+                if (from < end) {
+                    digits.add(new int[] {from, end});
+                }
+            }
+        }
+        for (int at = text.indexOf(".h\""); at >= 0; at = text.indexOf(".h\"", at + 1)) {
+            for (String after : AFTER_A_HEADER_NAME) {
+                int from = at + 2 + after.length();   // the name's closing quote is the first character of 'after'
+                if (text.startsWith(after, at + 2)) {
+                    int end = from;
+                    while (end < text.length() && Character.isDigit(text.charAt(end))) {
+                        end++;
+                    }
+                    char close = after.endsWith("(") ? ')' : '"';
+                    if (end > from && end < text.length() && text.charAt(end) == close) {
+                        digits.add(new int[] {from, end});
+                    }
+                }
+            }
+        }
+        if (digits.isEmpty()) {
             return text;
         }
-        java.util.regex.Matcher m = COUNTED.matcher(text);
+        digits.sort(java.util.Comparator.comparingInt(d -> d[0]));
         StringBuilder out = new StringBuilder(text.length());
-        while (m.find()) {
-            String kept = m.group(1) != null ? m.group(1) + "0" : m.group(2) != null ? m.group(2) + "0)" : m.group(3) + "0\"";
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(kept));
+        int copied = 0;
+        for (int[] d : digits) {
+            if (d[0] >= copied) {
+                out.append(text, copied, d[0]).append('0');
+                copied = d[1];
+            }
         }
-        m.appendTail(out);
-        return out.toString();
+        return out.append(text, copied, text.length()).toString();
     }
 
     /**
@@ -306,23 +341,40 @@ public final class PreprocessedChange {
      * text but other such functions ({@code skb_dst_dev_rcu}, itself never called, is the only user of
      * {@code dst_dev_rcu}). Found by taking away the names each dead one uses until no other becomes dead.
      */
-    static boolean[] deadInlines(List<String> chunks, Map<String, Integer> textUses) {
-        Map<String, Integer> uses = new HashMap<>(textUses);
+    static boolean[] deadInlines(List<String> chunks, String text) {
         boolean[] dead = new boolean[chunks.size()];
-        List<Integer> candidates = new ArrayList<>();
+        Map<String, List<Integer>> byName = new HashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
-            if (staticInlineName(chunks.get(i)) != null) {
-                candidates.add(i);
+            String name = staticInlineName(chunks.get(i));
+            if (name != null) {
+                byName.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
             }
         }
+        if (byName.isEmpty()) {
+            return dead;
+        }
+        // Only these names' uses matter: counting just them spares a string for each of the text's million words.
+        Map<Integer, List<String>> names = new HashMap<>();
+        byName.keySet().forEach(n -> names.computeIfAbsent(n.hashCode(), k -> new ArrayList<>(1)).add(n));
+        Map<String, Integer> uses = usesOf(text, names);
+        Map<Integer, Map<String, Integer>> own = new HashMap<>();
         boolean more = true;
         while (more) {
             more = false;
-            for (int i : candidates) {
-                if (!dead[i] && unusedStaticInline(chunks.get(i), uses)) {
-                    dead[i] = true;
-                    more = true;
-                    uses(chunks.get(i)).forEach((name, n) -> uses.merge(name, -n, Integer::sum));
+            for (var e : byName.entrySet()) {
+                for (int i : e.getValue()) {
+                    if (dead[i]) {
+                        continue;
+                    }
+                    int total = uses.getOrDefault(e.getKey(), 0);
+                    // Its own mentions (a recursive call) are all of its uses: usually none at all.
+                    if (total == 0 || total == own.computeIfAbsent(i, k -> usesOf(chunks.get(k), names))
+                            .getOrDefault(e.getKey(), 0)) {
+                        dead[i] = true;
+                        more = true;
+                        own.computeIfAbsent(i, k -> usesOf(chunks.get(k), names))
+                                .forEach((name, n) -> uses.merge(name, -n, Integer::sum));
+                    }
                 }
             }
         }
@@ -344,44 +396,45 @@ public final class PreprocessedChange {
     }
 
     /**
-     * Whether a chunk is the definition of a {@code static inline} function that nothing else in the text names
-     * (not a call, not its address, not another definition's body; {@code uses} counts the text's names, see
-     * {@link #uses}): the compiler emits no code for it.
-     */
-    static boolean unusedStaticInline(String chunk, Map<String, Integer> uses) {
-        String name = staticInlineName(chunk);
-        return name != null && uses.getOrDefault(name, 0) == uses(chunk).getOrDefault(name, 0);
-    }
-
-    /**
      * How often each identifier is used in a text, in one pass. A tag ({@code enum netdev_reg_state}) is not a use
      * of a function that happens to share its name, nor is anything inside a string literal.
      */
     static Map<String, Integer> uses(String text) {
+        return usesOf(text, null);
+    }
+
+    /** {@link #uses}, counting only {@code names}, kept by their hash (every name when null). */
+    private static Map<String, Integer> usesOf(String text, Map<Integer, List<String>> names) {
         Map<String, Integer> uses = new HashMap<>();
-        String previous = "";   // the word just before, perhaps followed by stars
+        // The word just before, by its place (made a string only when a counted name follows), and whether stars
+        // came after it; prevFrom < 0 when something else came last.
+        int prevFrom = -1;
+        int prevTo = -1;
+        boolean stars = false;
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
             if (c == '"' || c == '\'') {
                 i = endOfLiteral(text, i) + 1;
-                previous = "";
+                prevFrom = -1;
             } else if (isIdentifierChar(c)) {
                 int j = i;
                 while (j < text.length() && isIdentifierChar(text.charAt(j))) {
                     j++;
                 }
-                String word = text.substring(i, j);
-                if (!declared(previous)) {
+                String word = names == null ? text.substring(i, j) : lookUp(text, i, j, names);
+                if (word != null && !(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars))) {
                     uses.merge(word, 1, Integer::sum);
                 }
-                previous = word;
+                prevFrom = i;
+                prevTo = j;
+                stars = false;
                 i = j;
             } else {
-                if (c == '*' && !previous.isEmpty()) {
-                    previous = previous.endsWith("*") ? previous : previous + "*";
+                if (c == '*' && prevFrom >= 0) {
+                    stars = true;
                 } else if (!Character.isWhitespace(c)) {
-                    previous = "";
+                    prevFrom = -1;
                 }
                 i++;
             }
@@ -389,22 +442,35 @@ public final class PreprocessedChange {
         return uses;
     }
 
+    /** The name of {@code byHash} that {@code text[from, to)} spells, by String's own hash, or null. */
+    private static String lookUp(String text, int from, int to, Map<Integer, List<String>> byHash) {
+        int h = 0;
+        for (int k = from; k < to; k++) {
+            h = 31 * h + text.charAt(k);
+        }
+        List<String> candidates = byHash.get(h);
+        if (candidates != null) {
+            for (String c : candidates) {
+                if (c.length() == to - from && text.regionMatches(from, c, 0, c.length())) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
     private static final Set<String> BEFORE_AN_EXPRESSION = Set.of("return", "case", "else", "do", "goto", "sizeof",
             "typeof", "__typeof__", "__typeof", "__alignof__", "_Alignof", "__extension__");
 
     /**
-     * Whether a name after {@code previous} is no use of a function of that name: a tag ({@code enum
+     * Whether a name after {@code word} (and {@code stars} between them) is no use of a function of that name: a tag ({@code enum
      * netdev_reg_state}), or a name declared with a type before it ({@code const struct net_device *dst_dev}, a
      * parameter that shares an inline's name). A word then a name is a declaration unless the word starts an
      * expression ({@code return dst_dev(x)}); stars between them change nothing, as a function is never multiplied.
      */
-    private static boolean declared(String previous) {
-        if (previous.isEmpty()) {
-            return false;
-        }
-        String word = previous.endsWith("*") ? previous.substring(0, previous.length() - 1) : previous;
+    private static boolean declared(String word, boolean stars) {
         if (word.equals("enum") || word.equals("struct") || word.equals("union")) {
-            return !previous.endsWith("*");
+            return !stars;
         }
         return !BEFORE_AN_EXPRESSION.contains(word) && !Character.isDigit(word.charAt(0));
     }
