@@ -135,13 +135,15 @@ public final class PreprocessedChange {
         return h;
     }
 
-    private static final String[] COUNTED = {"__UNIQUE_ID_", "__compiletime_assert_"};
+    private static final String[] COUNTED = {"__UNIQUE_ID_", "__compiletime_assert_", "__BTF_ID__"};
+    /** An initcall's name: {@code __initcall__kmod_inet_fragment__839_219_inet_frag_wq_init0}, the counter first. */
+    private static final String INITCALL = "__initcall__kmod_";
     private static final String[] AFTER_A_HEADER_NAME = {"\"), \"i\" (", "\" \":\" \""};
 
     /**
      * The text with the numbers that say where it is rather than what it does made 0: {@code __COUNTER__}'s (a
      * header's new {@code rcu_dereference} renumbers every {@code __UNIQUE_ID_rcu} and
-     * {@code __compiletime_assert_} after it in the unit) and a header's line numbers in WARN's bug table
+     * {@code __compiletime_assert_}, {@code __BTF_ID__} and initcall name after it in the unit) and a header's line numbers in WARN's bug table
      * ({@code "i" ("include/net/dst.h"), "i" (231)}) and fortify's messages ({@code "include/net/dst.h" ":" "141"}):
      * three lines added to a struct move every WARN below them. Neither changes code: the object comparison takes a
      * moved line as no change, and counted names are local. A scan for the few markers, as the texts are megabytes.
@@ -164,6 +166,16 @@ public final class PreprocessedChange {
                 if (from < end) {
                     digits.add(new int[] {from, end});
                 }
+            }
+        }
+        for (int at = text.indexOf(INITCALL); at >= 0; at = text.indexOf(INITCALL, at + 1)) {
+            int from = text.indexOf("__", at + INITCALL.length());
+            int end = from < 0 ? -1 : from + 2;
+            while (end >= 0 && end < text.length() && Character.isDigit(text.charAt(end))) {
+                end++;
+            }
+            if (end > from + 2 && from < at + INITCALL.length() + 64) {
+                digits.add(new int[] {from + 2, end});
             }
         }
         for (int at = text.indexOf(".h\""); at >= 0; at = text.indexOf(".h\"", at + 1)) {

@@ -159,11 +159,14 @@ class PreprocessedChangeTest {
                     warn("field at " "include/net/dst.h" ":" "141");
                     struct net_device *__UNIQUE_ID_rcu488 = dst->dev;
                 }
+                asm(".section \".initcall0.init\" \"__initcall__kmod_inet_fragment__839_219_inet_frag_wq_init0\" \"__BTF_ID__func__cubictcp_init__841\"");
                 int user(struct dst_entry *dst) { dst_hold(dst); return 0; }
                 """;
-        String moved = used.replace("489", "491").replace("(231)", "(234)").replace("\"141\"", "\"144\"").replace("rcu488", "rcu490");
+        String moved = used.replace("489", "491").replace("(231)", "(234)").replace("\"141\"", "\"144\"").replace("rcu488", "rcu490")
+                .replace("__839_219", "__842_219").replace("init__841", "init__845");
         assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + moved)).isFalse();
         assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + used.replace("\"i\" (0)", "\"i\" (1)"))).isTrue();
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + used.replace("_wq_init0", "_wq_init1"))).isTrue();
         assertThat(PreprocessedChange.mayChangeObject(HEADER + used, HEADER + used.replace("\"include/net/dst.h\"), \"i\" (231)",
                 "\"include/net/dst.c\"), \"i\" (231)"))).isTrue();
     }
