@@ -110,7 +110,11 @@ final class ExportSignatures {
         return FunctionLines.find(text, symbol).map(r -> {
             String[] lines = text.split("\n", -1);
             StringBuilder b = new StringBuilder();
-            for (int i = r.first() - 1; i < r.last() && i < lines.length; i++) {
+            int first = r.first() - 1;
+            if (first > 0 && lines[first].startsWith(symbol)) {
+                first--;   // the type is on the line above (int\nip_generic_getfrag(...))
+            }
+            for (int i = first; i < r.last() && i < lines.length; i++) {
                 int brace = lines[i].indexOf('{');
                 b.append(brace >= 0 ? lines[i].substring(0, brace) : lines[i]).append(' ');
                 if (brace >= 0) {

@@ -21,7 +21,8 @@ final class FunctionLines {
 
     static Optional<Range> find(String text, String symbol) {
         String name = symbol.contains(".") ? symbol.substring(0, symbol.indexOf('.')) : symbol;
-        Pattern header = Pattern.compile("^[A-Za-z_].*\\b" + Pattern.quote(name) + "\\s*\\(");
+        // The name after its type on the line, or first on a line of its own below the type (int\nfoo(...)).
+        Pattern header = Pattern.compile("^(?:[A-Za-z_].*)?\\b" + Pattern.quote(name) + "\\s*\\(");
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (!header.matcher(lines[i]).find() || lines[i].trim().endsWith(";")) {

@@ -88,4 +88,22 @@ class ExportSignaturesTest {
         assertThat(review(UNIT, Map.of(), List.of(DST_WRAPPED))).singleElement()
                 .satisfies(r -> assertThat(r.describe()).contains("stops exporting icmp_send_dst"));
     }
+
+    @Test
+    void aDefinitionWithItsTypeOnTheLineAboveIsFoundAndItsTypeCompared() {
+        String unit = "int\nip_generic_getfrag(void *from, char *to)\n{\n\treturn 0;\n}\nEXPORT_SYMBOL(ip_generic_getfrag);\n";
+        SourceChange same = new SourceChange("net/ipv4/ip_output.c", unit, unit, new TreeSet<>(), new TreeSet<>());
+        SafetyRules.UnitReview u = new SafetyRules.UnitReview(same, List.of(), null, null, e -> true,
+                Map.of("ip_generic_getfrag", "0x1111"), Map.of("ip_generic_getfrag", "0x2222"), null, null);
+        List<Refusal> out = new ArrayList<>();
+        ExportSignatures.review(u, true, out);
+        assertThat(out).isEmpty();
+        assertThat(FunctionLines.find(unit, "ip_generic_getfrag")).get().isEqualTo(new FunctionLines.Range(2, 5));
+
+        String longer = unit.replaceFirst("^int", "long");
+        SourceChange retyped = new SourceChange("net/ipv4/ip_output.c", unit, longer, new TreeSet<>(List.of(1)), new TreeSet<>(List.of(1)));
+        ExportSignatures.review(new SafetyRules.UnitReview(retyped, List.of(), null, null, e -> true,
+                Map.of("ip_generic_getfrag", "0x1111"), Map.of("ip_generic_getfrag", "0x2222"), null, null), true, out);
+        assertThat(out).extracting(Refusal::rule).containsExactly(Refusal.Rule.EXPORT_SIGNATURE);
+    }
 }
