@@ -6,7 +6,9 @@
 # the fix is built again: the diff of a changed header when the compiler error names an identifier the header's
 # change adds or removes, and the diff of a changed built-in .c file when the new code refers to a symbol that the
 # target kernel does not have and that this file defines in the newer tree only, and the diff of a changed
-# built-in .c file whose function still calls one that the fix deletes (a rename); as long as each new failure
+# built-in .c file whose function still calls one that the fix deletes (a rename) or whose own code the fix's
+# header change breaks (the compile error is in it); a header only when the fix's .c files include it (reaches.py,
+# by the target's include index); as long as each new failure
 # names a file not yet added (at most --max-added files, default 8; the results' column 'added' lists them).
 #   bench/corpus/run.sh [--pair OLD NEW] [--limit N]    run N more deltas of the pair (default: all not yet run);
 #                                                       resumable; rows of the legacy outcome needs-header run again
@@ -239,10 +241,11 @@ scrub() { # no path of this machine in the results: the kernel cache, the repo a
   sed -e "s|$kernels/\([^/]*\)/source/linux-source-[^/]*|<source of \1>|g" -e "s|$kernels|<kernel cache>|g" \
       -e "s|$repo/||g" -e "s|$HOME|~|g"
 }
-reachable_header() { # HEADER: whether a built-in unit of the target can include it: a header of include/ or of
-  # arch/x86/, or one beside a built-in unit (not drivers/s390/net/qeth_core.h, whose changes share names with others)
-  case "$1" in include/*|arch/x86/*) return 0 ;; arch/*) return 1 ;; esac
-  grep -qF -e "${1%/*}/" "$work/units.txt"
+reachable_header() { # HEADER [files already in the fix, comma-separated]: whether the delta's file or a .c file
+  # added to it includes HEADER (directly or through other headers), as reaches.py finds in the include index
+  local files=("$f") a
+  for a in $(printf '%s' "${2:-}" | tr ',' ' '); do [[ "$a" == *.c ]] && files+=("$a"); done
+  python3 "$here/reaches.py" "$index" "$new" "$1" "${files[@]}"
 }
 needed_header() { # error [headers already in the fix, comma-separated]: prints "HEADER (IDENTIFIER)"
   # of the header change the compiler error depends on; exit 0 for a header not in the fix yet, 2 when only
@@ -259,7 +262,7 @@ needed_header() { # error [headers already in the fix, comma-separated]: prints 
         BEGIN { re = "(^|[^A-Za-z0-9_])" ENVIRON["ID"] "([^A-Za-z0-9_]|$)" }
         { line = $0; sub(/^[^\t]*\t/, "", line) }
         line ~ re && !seen[$1]++ { print $1 }' "$work/header-changes.txt"); do
-      reachable_header "$h" || continue
+      reachable_header "$h" "${2:-}" || continue
       if [[ ",${2:-}," == *",$h,"* ]]; then
         [ -n "$already" ] || already="$h ($ident)"
       else
@@ -271,6 +274,17 @@ needed_header() { # error [headers already in the fix, comma-separated]: prints 
   return 1
 }
 
+erring_file() { # LOG [files already in the fix, comma-separated]: prints "FILE (compile error)" of the first
+  # compiler error in a changed built-in .c file not in the fix yet (pm_netlink.c, whose own change goes with the
+  # change of net/mptcp/protocol.h that the fix has); exit 1 when there is none
+  local e c
+  while IFS= read -r e; do
+    c="${e%%:*}"; c="${c#"$old/"}"; c="${c#<source of $old_rel>/}"
+    [[ "$c" == *.c && ",${2:-}," != *",$c,"* ]] || continue
+    grep -qxF -e "$c" "$work/changed-c.txt" && grep -qxF -e "$c" "$work/units.txt" && { printf '%s (compile error)' "$c"; return 0; }
+  done < <(grep -E '^[^ ]+\.c:[0-9]+:[0-9]+: (fatal )?error: ' "$1" | head -n 20)
+  return 1
+}
 error_line_names() { # LOG FILE: for each compiler error at a line of FILE (the delta's own file), the names on
   # that line of the newer tree's FILE and on the line before that the older FILE does not use, quoted as a
   # compiler quotes them, one line each
@@ -437,6 +451,8 @@ run_delta() { # the delta of file $f, with the changed files its build failures 
     # Whole fix: the file whose change the failure asks for ("FILE (IDENTIFIER)"), wrc as needed_header's.
     if [ -n "$refusal" ]; then
       :   # the caller's file found above
+    elif [[ "$reason" == *"does not compile"* ]] && want="$(erring_file "$lg.build.err" "$f${added:+,$added}")"; then
+      wrc=0   # the error is in another changed built-in .c file, which a header change of the fix broke
     elif [[ "$reason" == *"does not compile"* ]]; then   # an identifier a changed header adds or removes
       want="$(needed_header "$reason" "$added")"; wrc=$?
       # The first error may name no identifier (‘sizeof’ applied to a bit-field, in compiler_types.h): the
