@@ -385,7 +385,7 @@ judge_again() {
     fi
     if [ "$ro" = needs-header ]; then ro=failed-build; rr="suture: ${rr#*: suture: }"; fi   # judged again
     if [ "$ro" = failed-build ] && [ "$rh" = - ] && [[ "$rr" != "whole fix: "* ]] && [[ "$rr" == *"does not compile"* ]] &&
-        h="$(needed_header "$rr")"; then
+        h="$(f="$rf" needed_header "$rr")"; then
       ro=needs-header; rr="needs the change of $h: $rr"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$rf" "$ro" "$rs" "${rfn:--}" "${rh:--}" "${rr:--}"
