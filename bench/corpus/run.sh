@@ -336,15 +336,18 @@ defines() { # FILE NAME: true if FILE defines NAME at file scope, and not static
     { prev = $0 }
     END { exit !found }' "$1"
 }
-caller_file() { # refusal [files already in the fix, comma-separated]: prints "FILE (FUNCTION)" of the changed .c
-  # file built into vmlinux that defines a function the deleted-function refusal names as a caller left unchanged
-  # ("…, and qdisc_create still calls or points to it…"); exit 0 for a file not in the fix yet, 1 when none.
+caller_file() { # refusal [files already in the fix, comma-separated]: prints "FILE (FUNCTION)" of the changed file
+  # that defines a function the deleted-function refusal names as a caller left unchanged ("…, and qdisc_create
+  # still calls or points to it…"), static or not: a .c file built into vmlinux, or a header the fix's .c files
+  # include (kernel/rcu/tree_nocb.h, which tree.c includes); exit 0 for a file not in the fix yet, 1 when none.
   local fn c
   for fn in $(printf '%s' "$1" | sed -n 's/.*, and \(.*\) still calls\{0,1\} or points\{0,1\} to it.*/\1/p' | tr -d ',' | sed 's/\.[a-z]*\.[0-9]*//g'); do
     while IFS= read -r c; do
       [[ ",${2:-}," == *",$c,"* ]] && continue
-      grep -qxF -e "$c" "$work/units.txt" && defines "$new/$c" "$fn" && { printf '%s (%s)' "$c" "$fn"; return 0; }
-    done < <(cd "$new" && tr '\n' '\0' < "$work/changed-c.txt" | xargs -0 grep -lwF -e "$fn" -- 2>/dev/null)
+      if [[ "$c" == *.c ]]; then grep -qxF -e "$c" "$work/units.txt" || continue; else reachable_header "$c" "${2:-}" || continue; fi
+      # a definition: the name at the start of a line or after type words, its parameters, then no ';'
+      grep -E "^([A-Za-z_][A-Za-z0-9_ *]*[ *])?$fn *\(" "$new/$c" | grep -qv ';[[:space:]]*$' && { printf '%s (%s)' "$c" "$fn"; return 0; }
+    done < <(cd "$new" && cat "$work/changed-c.txt" "$work/changed-h.txt" | tr '\n' '\0' | xargs -0 grep -lwF -e "$fn" -- 2>/dev/null)
   done
   return 1
 }
