@@ -250,7 +250,19 @@ reachable_header() { # HEADER [files already in the fix, comma-separated]: wheth
 needed_header() { # error [headers already in the fix, comma-separated]: prints "HEADER (IDENTIFIER)"
   # of the header change the compiler error depends on; exit 0 for a header not in the fix yet, 2 when only
   # headers already in the fix explain it, 1 when none does.
-  local ident h already=""
+  local ident h already="" tag member
+  # ‘struct kprobe_blacklist_entry’ has no member named ‘rcu’: the changed header that defines the struct and
+  # whose change has the member, however short its name
+  if [[ "$1" =~ ‘(struct|union)\ ([A-Za-z0-9_]+)’\ has\ no\ member\ named\ ‘([A-Za-z0-9_]+)’ ]]; then
+    tag="${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"; member="${BASH_REMATCH[3]}"
+    for h in $(ID="$member" awk -F'\t' '
+        BEGIN { re = "(^|[^A-Za-z0-9_])" ENVIRON["ID"] "([^A-Za-z0-9_]|$)" }
+        { line = $0; sub(/^[^\t]*\t/, "", line) }
+        line ~ re && !seen[$1]++ { print $1 }' "$work/header-changes.txt"); do
+      grep -qE "^[[:space:]]*$tag[[:space:]]*\{" "$new/$h" && reachable_header "$h" "${2:-}" || continue
+      if [[ ",${2:-}," == *",$h,"* ]]; then already="$h ($member)"; else printf '%s (%s)' "$h" "$member"; return 0; fi
+    done
+  fi
   # The last identifier of each quoted name the compiler gives (‘icsk->icsk_af_ops->syn_recv_sock’: the
   # member; ‘const struct inet_peer’: the type), later quotes first (‘…’ has no member named ‘hash’), not
   # the compiler's guesses ("did you mean ‘qdisc_dev’?").
