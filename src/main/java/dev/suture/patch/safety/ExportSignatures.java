@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * wrapped in an anonymous union with its {@code __rcu} twin, as stable did to {@code dst_entry.dev}, changes the
  * CRC of every export that takes a socket buffer). Such a CRC change is no change of the calling convention when
  * the exported function's own declaration reads as before and every type the fix changes keeps its layout: then
- * the export is not refused.
+ * the export is not refused. An exported variable is compared by its declaration up to its initializer.
  */
 final class ExportSignatures {
     private static final Pattern ENUM_OPENING = Pattern.compile("^\\s*(?:typedef\\s+)?enum\\b[^;]*\\{");
@@ -107,7 +107,11 @@ final class ExportSignatures {
         if (text == null) {
             return Optional.empty();
         }
-        return FunctionLines.find(text, symbol).map(r -> {
+        Optional<FunctionLines.Range> function = FunctionLines.find(text, symbol);
+        if (function.isEmpty()) {
+            return variable(text, symbol);
+        }
+        return function.map(r -> {
             String[] lines = text.split("\n", -1);
             StringBuilder b = new StringBuilder();
             int first = r.first() - 1;
@@ -123,5 +127,19 @@ final class ExportSignatures {
             }
             return b.toString().replaceAll("\\s+", " ").trim();
         });
+    }
+
+    /**
+     * An exported variable's declaration, up to its initializer or its end ({@code struct proto udp_prot = {}):
+     * the type and name, which is what its users depend on.
+     */
+    private static Optional<String> variable(String text, String symbol) {
+        Pattern line = Pattern.compile("^[A-Za-z_][^;(]*\\b" + Pattern.quote(symbol) + "\\b\\s*(?:\\[[^]]*\\]\\s*)*(?:__\\w+(?:\\([^)]*\\))?\\s*)*(=|;)",
+                Pattern.MULTILINE);
+        var m = line.matcher(text);
+        if (!m.find() || m.group().startsWith("extern") || m.group().startsWith("static")) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group().substring(0, m.group().length() - 1).replaceAll("\\s+", " ").trim());
     }
 }

@@ -106,4 +106,19 @@ class ExportSignaturesTest {
                 Map.of("ip_generic_getfrag", "0x1111"), Map.of("ip_generic_getfrag", "0x2222"), null, null), true, out);
         assertThat(out).extracting(Refusal::rule).containsExactly(Refusal.Rule.EXPORT_SIGNATURE);
     }
+
+    @Test
+    void anExportedVariableIsComparedByItsTypeAndName() {
+        String unit = "struct proto udp_prot = {\n\t.name = \"UDP\",\n};\nEXPORT_SYMBOL(udp_prot);\n";
+        SourceChange same = new SourceChange("net/ipv4/udp.c", unit, unit, new TreeSet<>(), new TreeSet<>());
+        List<Refusal> out = new ArrayList<>();
+        ExportSignatures.review(new SafetyRules.UnitReview(same, List.of(), null, null, e -> true,
+                Map.of("udp_prot", "0x1111"), Map.of("udp_prot", "0x2222"), null, null), true, out);
+        assertThat(out).isEmpty();
+        String retyped = unit.replace("struct proto udp_prot", "struct proto_v2 udp_prot");
+        SourceChange changed = new SourceChange("net/ipv4/udp.c", unit, retyped, new TreeSet<>(List.of(1)), new TreeSet<>(List.of(1)));
+        ExportSignatures.review(new SafetyRules.UnitReview(changed, List.of(), null, null, e -> true,
+                Map.of("udp_prot", "0x1111"), Map.of("udp_prot", "0x2222"), null, null), true, out);
+        assertThat(out).extracting(Refusal::rule).containsExactly(Refusal.Rule.EXPORT_SIGNATURE);
+    }
 }
