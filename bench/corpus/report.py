@@ -180,9 +180,10 @@ def pair_report(pair_dir):
         w("|---|---|---|")
         for r in sorted(fails, key=lambda r: (not r["outcome"].startswith("refused:"), r["outcome"], r["file"])):
             note = notes.get(r["file"])
-            why = esc(note) if note else ("" if r["outcome"].startswith("refused:") else "**not yet explained**: ")
-            if not note:
-                why += esc(r["reason"][:300])
+            if r["outcome"].startswith("refused:"):
+                why = esc(r["reason"][:300]) + (f" — *note:* {esc(note)}" if note else "")
+            else:
+                why = esc(note) if note else "**not yet explained**: " + esc(r["reason"][:300])
             w(f"| `{r['file']}` | `{r['outcome']}` | {why} |")
         w("")
 
