@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,12 +39,14 @@ final class PrivateHeaderNeighbours {
         Set<String> reaching = new TreeSet<>(changed);
         Set<String> found = new TreeSet<>();
         for (String dir : changed.stream().map(PrivateHeaderNeighbours::dirOf).distinct().toList()) {
-            List<String> headers = headersIn(source, dir).stream().filter(h -> !replaced.contains(h)).toList();
+            Map<String, List<String>> includes = new TreeMap<>();   // each read once, however many passes
+            headersIn(source, dir).stream().filter(h -> !replaced.contains(h)).forEach(h -> includes.put(h, quoteIncludes(source, h)));
             boolean grew = true;
             while (grew) {   // a neighbour of a neighbour: until no header is added
                 grew = false;
-                for (String h : headers) {
-                    if (!found.contains(h) && includesAny(source, h, reaching)) {
+                for (var e : includes.entrySet()) {
+                    String h = e.getKey();
+                    if (!found.contains(h) && e.getValue().stream().anyMatch(reaching::contains)) {
                         found.add(h);
                         reaching.add(h);
                         grew = true;
@@ -66,7 +70,8 @@ final class PrivateHeaderNeighbours {
         }
     }
 
-    private static boolean includesAny(Path source, String header, Set<String> targets) {
+    /** The files a header names in quote includes, as paths relative to the source root. */
+    private static List<String> quoteIncludes(Path source, String header) {
         String text;
         try {
             text = Files.readString(source.resolve(header), StandardCharsets.ISO_8859_1);
@@ -79,6 +84,6 @@ final class PrivateHeaderNeighbours {
         while (m.find()) {
             named.add(Path.of(dir, m.group(1)).normalize().toString());
         }
-        return named.stream().anyMatch(targets::contains);
+        return named;
     }
 }

@@ -85,7 +85,8 @@ final class DiffFrontEnd {
 
     private Planned plan(FixSource source, List<FixFile> fixFiles, String name, boolean cumulative) throws IOException {
         // The rules that read only the source (file kinds, struct layouts) refuse before anything compiles.
-        List<Refusal> early = SafetyRules.reviewSources(fixFiles.stream().map(FixFile::asChange).toList());
+        List<SourceChange> fixSources = fixFiles.stream().map(FixFile::asChange).toList();
+        List<Refusal> early = SafetyRules.reviewSources(fixSources);
         if (!early.isEmpty()) {
             return new Planned.Done(new BuildOutcome.Refused(early, List.of()));
         }
@@ -107,7 +108,6 @@ final class DiffFrontEnd {
         // The fix's own units first: they may already show why it cannot be patched (an exported signature, say)
         // before the units its headers reach are looked for.
         Analysis own = analyse(units, replaced, fixFiles, Set.of(), dir);
-        List<SourceChange> fixSources = fixFiles.stream().map(FixFile::asChange).toList();
         List<Refusal> ownRefusals = SafetyRules.reviewUnits(own.reviews(), fixSources);
         if (!ownRefusals.isEmpty()) {
             return new Planned.Done(new BuildOutcome.Refused(ownRefusals, own.results()));

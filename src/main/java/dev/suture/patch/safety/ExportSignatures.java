@@ -46,8 +46,8 @@ final class ExportSignatures {
      */
     static boolean typesKeepLayout(List<SourceChange> sources) {
         for (SourceChange s : sources) {
-            if (s.original() == null || s.patched() == null) {
-                continue;
+            if (s.original() == null || s.patched() == null || (s.addedLines().isEmpty() && s.removedLines().isEmpty())) {
+                continue;   // a unit a header reaches is its own text on both sides: nothing to parse
             }
             StructBodies before = new StructBodies(s.original());
             StructBodies after = new StructBodies(s.patched());
