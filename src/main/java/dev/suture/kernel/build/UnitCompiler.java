@@ -63,13 +63,24 @@ public final class UnitCompiler {
      * (relative path to text) in place of the tree's, and copies the objects to {@code outputDir}.
      */
     public List<Compiled> compile(List<String> units, Map<String, String> replaced, Path outputDir) {
+        return compile(units, replaced, outputDir, false);
+    }
+
+    /**
+     * The same; with {@code keepGoing}, a unit that does not compile does not stop the others and is left out
+     * of the result instead of failing the call.
+     */
+    private List<Compiled> compile(List<String> units, Map<String, String> replaced, Path outputDir, boolean keepGoing) {
         requireUnits(units);
         List<String> objects = units.stream().map(UnitCompiler::objectOf).toList();
-        return withReplaced(replaced, objects, COMPILE_FLAGS, false, out -> {
+        return withReplaced(replaced, objects, COMPILE_FLAGS, keepGoing, out -> {
             Files.createDirectories(outputDir);
             List<Compiled> compiled = new ArrayList<>();
             for (int i = 0; i < units.size(); i++) {
                 Path built = workDir.resolve(objects.get(i));
+                if (!Files.isRegularFile(built) && keepGoing) {
+                    continue;
+                }
                 if (!Files.isRegularFile(built)) {
                     throw new SutureException(units.get(i) + " was not compiled:\n" + out,
                             "check that the unit exists in this kernel's source");
@@ -146,7 +157,8 @@ public final class UnitCompiler {
                 for (var e : replaced.entrySet()) {
                     Path at = isGlobalHeader(e.getKey()) ? overlay.resolve(e.getKey()) : workDir.resolve(e.getKey());
                     Files.createDirectories(at.getParent());
-                    Files.writeString(at, e.getValue());
+                    // with the charset the tree's copy was read with, so a Latin-1 file's strings keep their bytes
+                    Files.writeString(at, e.getValue(), SourceText.charsetOf(tree.source().resolve(e.getKey())));
                 }
                 for (String neighbour : neighbours) {
                     Files.copy(tree.source().resolve(neighbour), workDir.resolve(neighbour), StandardCopyOption.REPLACE_EXISTING);
@@ -154,23 +166,29 @@ public final class UnitCompiler {
                 for (String t : targets) {
                     Files.deleteIfExists(workDir.resolve(t));
                 }
-                List<String> argv = new ArrayList<>(List.of("make", "-s", "-j" + Runtime.getRuntime().availableProcessors()));
+                List<String> make = new ArrayList<>(List.of("make", "-s", "-j" + Runtime.getRuntime().availableProcessors()));
                 if (keepGoing) {
-                    argv.add("-k");
+                    make.add("-k");
                 }
-                argv.addAll(tree.makeArguments(workDir));
-                String kcflags = flags + neighbourIncludes(replaced.keySet());
+                make.addAll(tree.makeArguments(workDir));
+                String includes = privateHeaderDirectories(replaced.keySet());
                 if (replaced.keySet().stream().anyMatch(UnitCompiler::isGlobalHeader)) {
                     // The overlay's headers name themselves in __FILE__ (WARN's bug table, fortify's messages) as
                     // the tree's do, relative to the source root, or every inline WARN would look changed.
-                    kcflags += " -fmacro-prefix-map=" + overlay + "/=";
-                    argv.add("NOSTDINC_FLAGS=-nostdinc -I" + overlay.resolve("arch/x86/include") + " -I" + overlay.resolve("include")
+                    includes += " -fmacro-prefix-map=" + overlay + "/=";
+                    make.add("NOSTDINC_FLAGS=-nostdinc -I" + overlay.resolve("arch/x86/include") + " -I" + overlay.resolve("include")
                             + " -I" + overlay.resolve("arch/x86/include/uapi") + " -I" + overlay.resolve("include/uapi"));
                 }
-                argv.add("KCFLAGS=" + kcflags);
-                argv.addAll(targets);
-                String out = keepGoing ? runKeepingGoing(argv) : run(argv);
-                return after.with(out);
+                // One make per directory of replaced units, and one for the units compiled from the tree: each
+                // names only its own directory by -iquote (see unitDirectory).
+                StringBuilder out = new StringBuilder();
+                for (var group : byDirectory(targets, replaced.keySet()).entrySet()) {
+                    List<String> argv = new ArrayList<>(make);
+                    argv.add("KCFLAGS=" + flags + unitDirectory(group.getKey()) + includes);
+                    argv.addAll(group.getValue());
+                    out.append(keepGoing ? runKeepingGoing(argv) : run(argv));
+                }
+                return after.with(out.toString());
             } finally {
                 for (Path p : written) {
                     Files.deleteIfExists(p);
@@ -194,18 +212,49 @@ public final class UnitCompiler {
     }
 
     /**
-     * A quote include is looked up first in the including file's directory, which for a replaced file is the
-     * work directory, not the tree. kbuild adds {@code -I$(srctree)/$(src)} only for the directory of the
-     * Makefile, so a unit below its Makefile ({@code security/selinux/ss/services.c}, built by
-     * {@code security/selinux/Makefile}) would lose the headers beside it. {@code -iquote} of the tree's
-     * directory brings them back, searched after the replaced file's own directory, where a replaced
-     * neighbour still comes first.
+     * The targets by the directory of their replaced unit, in order; the key "" holds the units compiled from the
+     * tree as they are.
      */
-    private String neighbourIncludes(java.util.Set<String> replaced) {
-        return replaced.stream().filter(f -> !isGlobalHeader(f) && f.contains("/"))
-                .map(f -> f.substring(0, f.lastIndexOf('/'))).distinct().sorted()
-                .map(dir -> " -iquote " + tree.source().resolve(dir))
+    static Map<String, List<String>> byDirectory(List<String> targets, java.util.Set<String> replaced) {
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        for (String t : targets) {
+            String unit = t.substring(0, t.lastIndexOf('.')) + ".c";
+            groups.computeIfAbsent(replaced.contains(unit) ? dirOf(unit) : "", k -> new ArrayList<>()).add(t);
+        }
+        return groups;
+    }
+
+    /**
+     * For the units of {@code dir} that are replaced (written into the work directory): a quote include is looked
+     * up first in the including file's directory, which for them is the work directory, not the tree. kbuild adds
+     * {@code -I$(srctree)/$(src)} only for the directory of the Makefile, so a unit below its Makefile
+     * ({@code security/selinux/ss/services.c}, built by {@code security/selinux/Makefile}) would lose the headers
+     * beside it: {@code -iquote} of the tree's directory brings them back, searched after the unit's own
+     * directory, where a replaced neighbour still comes first. Only that directory's units are compiled with it:
+     * for a unit of another directory it would come before every {@code -I} of its own ({@code kernel/audit.h}
+     * for selinux's {@code hooks.c}, whose {@code "audit.h"} is its include directory's).
+     */
+    private String unitDirectory(String dir) {
+        return dir.isEmpty() ? "" : " -iquote " + tree.source().resolve(dir);
+    }
+
+    /**
+     * A replaced private header is found beside the units of its own directory, but a unit elsewhere reaches it
+     * through a Makefile's {@code -I} ({@code security/selinux/include/security.h} from {@code ss/services.c}):
+     * {@code -I} of its work directory comes before the Makefile's (KCFLAGS precede ccflags-y on kbuild's command
+     * line). No {@code -iquote} names a header's tree directory: it would come before every {@code -I}, so the
+     * pristine header would win, and that directory's other headers would shadow the ones beside a unit
+     * ({@code include/conditional.h} over {@code ss/conditional.h}).
+     */
+    private String privateHeaderDirectories(java.util.Set<String> replaced) {
+        return replaced.stream().filter(f -> f.endsWith(".h") && !isGlobalHeader(f) && f.contains("/"))
+                .map(UnitCompiler::dirOf).distinct().sorted()
+                .map(dir -> " -I " + workDir.resolve(dir))
                 .collect(java.util.stream.Collectors.joining());
+    }
+
+    private static String dirOf(String path) {
+        return path.substring(0, path.lastIndexOf('/'));
     }
 
     /** What is kept of a pristine unit's compile: the object sits beside it. */
@@ -217,19 +266,9 @@ public final class UnitCompiler {
      * are kept next to the prepared tree and later builds only compile the patched side.
      */
     public List<Compiled> compilePristine(List<String> units, Path outputDir) {
-        Path cache = tree.build().resolveSibling("pristine-objects");
+        Path cache = pristineCache();
         try {
-            List<String> missing = units.stream().filter(u -> !Files.isRegularFile(cache.resolve(objectOf(u) + ".json"))).toList();
-            if (!missing.isEmpty()) {
-                Path fresh = Files.createDirectories(cache.resolve(".fresh"));
-                for (Compiled c : compile(missing, Map.of(), fresh)) {
-                    Path object = cache.resolve(objectOf(c.unit()));
-                    Files.createDirectories(object.getParent());
-                    Files.move(c.object(), object, StandardCopyOption.REPLACE_EXISTING);
-                    Path info = object.resolveSibling(object.getFileName() + ".json");
-                    dev.suture.Json.writeAtomically(info, new CachedUnit(c.module().orElse(null), c.symbolVersions()));
-                }
-            }
+            keepPristine(units, false);
             List<Compiled> out = new ArrayList<>();
             Files.createDirectories(outputDir);
             for (String unit : units) {
@@ -242,6 +281,46 @@ public final class UnitCompiler {
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Of {@code units}, those whose unmodified source compiles with this kernel's config (and is kept, as
+     * {@link #compilePristine} keeps it). A unit that does not is no part of this kernel: a file of a directory
+     * its config builds only in part ({@code fs/proc/nommu.c} beside {@code task_mmu.c}).
+     */
+    public List<String> compilablePristine(List<String> units) {
+        try {
+            keepPristine(units, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return units.stream().filter(this::kept).toList();
+    }
+
+    /** Whether the pristine cache has the unit's object (its description is written last). */
+    private boolean kept(String unit) {
+        return Files.isRegularFile(pristineCache().resolve(objectOf(unit) + ".json"));
+    }
+
+    private Path pristineCache() {
+        return tree.build().resolveSibling("pristine-objects");
+    }
+
+    /** Compiles the units not kept yet into the pristine cache; with {@code keepGoing}, past those that fail. */
+    private void keepPristine(List<String> units, boolean keepGoing) throws IOException {
+        Path cache = pristineCache();
+        List<String> missing = units.stream().filter(u -> !kept(u)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        Path fresh = Files.createDirectories(cache.resolve(".fresh"));
+        for (Compiled c : compile(missing, Map.of(), fresh, keepGoing)) {
+            Path object = cache.resolve(objectOf(c.unit()));
+            Files.createDirectories(object.getParent());
+            Files.move(c.object(), object, StandardCopyOption.REPLACE_EXISTING);
+            Path info = object.resolveSibling(object.getFileName() + ".json");
+            dev.suture.Json.writeAtomically(info, new CachedUnit(c.module().orElse(null), c.symbolVersions()));
         }
     }
 

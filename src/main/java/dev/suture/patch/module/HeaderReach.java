@@ -3,6 +3,7 @@ package dev.suture.patch.module;
 import dev.suture.SutureException;
 import dev.suture.kernel.build.IncludeIndex;
 import dev.suture.kernel.build.Makefiles;
+import dev.suture.kernel.build.SourceText;
 import dev.suture.kernel.build.SourceTree;
 import dev.suture.kernel.build.UnitCompiler;
 import dev.suture.patch.diff.ObjectDiff;
@@ -81,16 +82,38 @@ final class HeaderReach {
         Map<String, String> copies = copies(candidates, headers);
         Map<String, String> patchedFiles = new java.util.LinkedHashMap<>(replaced);
         patchedFiles.putAll(copies);
-        List<String> changed = changedUnits(List.copyOf(candidates), patchedFiles, dir, notes);
+        List<String> changed = builtOnes(changedUnits(List.copyOf(candidates), patchedFiles, dir, notes), notes);
         copies.keySet().retainAll(changed);
         List<DiffFrontEnd.FixFile> all = new ArrayList<>(files);
         List<String> units = new ArrayList<>(own);
         for (String unit : changed) {
             units.add(unit);
-            String text = Files.readString(tree.source().resolve(unit), StandardCharsets.ISO_8859_1);
+            String text = SourceText.read(tree.source().resolve(unit)).text();
             all.add(new DiffFrontEnd.FixFile(unit, text, text, ObjectDiff.LineShift.NONE, new TreeSet<>(), new TreeSet<>()));
         }
         return new Reach(all, units, new LinkedHashSet<>(changed), copies, notes);
+    }
+
+    /**
+     * The changed units less those this kernel does not build: a unit beside a changed private header that
+     * vmlinux lacks and whose unmodified source does not even compile with the kernel's config (a directory built
+     * only in part: {@code fs/proc/nommu.c}). One that compiles may be part of a module, which the comparison
+     * checks.
+     */
+    private List<String> builtOnes(List<String> changed, List<String> notes) {
+        List<String> outside = changed.stream().filter(u -> !index.isBuiltIn(u)).toList();
+        if (outside.isEmpty()) {
+            return changed;
+        }
+        List<String> compilable = new UnitCompiler(tree, UnitCompiler.ORIGINAL).compilablePristine(outside);
+        List<String> left = outside.stream().filter(u -> !compilable.contains(u)).toList();
+        if (left.isEmpty()) {
+            return changed;
+        }
+        notes.add(left.size() + " unit(s) including a changed file are not built with this kernel's config (vmlinux lacks"
+                + " them and their own source does not compile): " + shortList(left));
+        log.printf("left out %d unit%s this kernel does not build (%s)%n", left.size(), left.size() == 1 ? "" : "s", shortList(left));
+        return changed.stream().filter(u -> !left.contains(u)).toList();
     }
 
     /**
@@ -107,7 +130,7 @@ final class HeaderReach {
         Map<String, String> copies = new java.util.LinkedHashMap<>();
         for (String unit : candidates) {
             if (localDirs.stream().anyMatch(unit::startsWith)) {
-                copies.put(unit, Files.readString(tree.source().resolve(unit), StandardCharsets.ISO_8859_1));
+                copies.put(unit, SourceText.read(tree.source().resolve(unit)).text());
             }
         }
         return copies;

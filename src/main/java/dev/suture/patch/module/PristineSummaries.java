@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 final class PristineSummaries {
     /** Versioned by how chunks are hashed: a summary of an older hashing is made again, not compared wrongly. */
-    private static final String SUMMARY = ".summary-3";
+    private static final String SUMMARY = ".summary-4";
     private static final String UNBUILDABLE = ".unbuildable";
 
     private final SourceTree tree;

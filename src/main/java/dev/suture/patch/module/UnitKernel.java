@@ -39,12 +39,16 @@ final class UnitKernel implements RunningKernel {
     }
 
     @Override
-    public List<String> referrers(ObjectIndex.Entity original, Collection<ObjectIndex.Entity> replaced) {
+    public Optional<KernelSymbol> copyOf(ObjectIndex.Entity entity) {
+        return unit.find(entity);
+    }
+
+    @Override
+    public List<String> referrers(ObjectIndex.Entity original, Collection<KernelSymbol> replaced) {
         Optional<KernelSymbol> copy = unit.find(original);
         if (copy.isEmpty()) {
             return List.of();  // inlined everywhere in the kernel's build: nothing can call what is not there
         }
-        List<KernelSymbol> old = replaced.stream().map(unit::find).flatMap(Optional::stream).toList();
-        return objects.references(object()).to(copy.get(), old);
+        return objects.references(object()).to(copy.get(), replaced);
     }
 }

@@ -1,11 +1,16 @@
 package dev.suture.patch.safety;
 
 import dev.suture.kernel.build.SpecialSections;
+import dev.suture.kernel.symbols.KernelSymbol;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,23 +24,46 @@ final class DeletedFunctions {
     private DeletedFunctions() {
     }
 
-    /** The functions and data, outside what the patch replaces, that refer to {@code deleted}; empty when none do. */
-    static List<String> stillCalling(SafetyRules.UnitReview u, ObjectDiff.Decision deleted) {
-        ObjectIndex.Entity gone = deleted.original();
-        // Replaced: changed functions; deleted ones; a changed function carried as a new copy, whose callers the
-        // patch replaces instead, so nothing reaches its old copy; and a changed constant that travels with the
-        // changed code that alone reads it (the data-initializer rule lets it).
+    /**
+     * What the patch replaces of the unit: changed functions; deleted ones; a changed function carried as a new
+     * copy, whose callers the patch replaces instead, so nothing reaches its old copy; and a changed constant that
+     * travels with the changed code that alone reads it (the data-initializer rule lets it).
+     */
+    static List<ObjectIndex.Entity> replaced(SafetyRules.UnitReview u) {
         List<ObjectIndex.Entity> replaced = new ArrayList<>();
-        Set<String> replacedNames = new java.util.HashSet<>();
         for (ObjectDiff.Decision d : u.decisions()) {
             if (d.original() == null || d.change() == ObjectDiff.Change.UNCHANGED) {
                 continue;
             }
             if (d.function() || (d.change() == ObjectDiff.Change.CHANGED && SafetyRules.travelsWithCode(u, d.patched()))) {
                 replaced.add(d.original());
-                replacedNames.add(d.original().name());
             }
         }
+        return replaced;
+    }
+
+    /**
+     * The running kernel's copies of what the patch replaces, by object: a function a fix deletes in one unit may
+     * be called from another unit of the same object that the fix changes too (a rename across files).
+     */
+    static Map<String, List<KernelSymbol>> replacedByObject(List<SafetyRules.UnitReview> units) {
+        Map<String, List<KernelSymbol>> out = new HashMap<>();
+        for (SafetyRules.UnitReview u : units) {
+            List<KernelSymbol> copies = out.computeIfAbsent(u.kernel().object(), o -> new ArrayList<>());
+            replaced(u).forEach(e -> u.kernel().copyOf(e).ifPresent(copies::add));
+        }
+        return out;
+    }
+
+    /**
+     * The functions and data, outside what the patch replaces, that refer to {@code deleted}; empty when none do.
+     * {@code replacedInObject}: the running kernel's copies of what the whole patch replaces in the unit's object.
+     */
+    static List<String> stillCalling(SafetyRules.UnitReview u, ObjectDiff.Decision deleted,
+                                     Collection<KernelSymbol> replacedInObject) {
+        ObjectIndex.Entity gone = deleted.original();
+        Set<String> replacedNames = new HashSet<>();
+        replaced(u).forEach(e -> replacedNames.add(e.name()));
         Set<String> found = new LinkedHashSet<>();
         ObjectIndex original = u.original();
         for (ObjectIndex.Entity e : original.entities()) {
@@ -49,7 +77,7 @@ final class DeletedFunctions {
                 }
             }
         }
-        found.addAll(u.kernel().referrers(gone, replaced));
+        found.addAll(u.kernel().referrers(gone, replacedInObject));
         return List.copyOf(found);
     }
 

@@ -1,5 +1,6 @@
 package dev.suture.patch.safety;
 
+import dev.suture.kernel.symbols.KernelSymbol;
 import dev.suture.patch.diff.ObjectIndex;
 import java.util.Collection;
 import java.util.List;
@@ -17,12 +18,16 @@ public interface RunningKernel {
     /** The object (vmlinux or a module) that defines a symbol the unit leaves undefined, if one is known to. */
     Optional<String> definer(String symbol);
 
+    /** The running kernel's copy of one of the unit's functions or data objects, if the kernel has one. */
+    Optional<KernelSymbol> copyOf(ObjectIndex.Entity entity);
+
     /**
-     * The functions and data of the unit's object, other than the unit's functions in {@code replaced} (whose
-     * old code stops running once the patch is applied), that refer to the running kernel's copy of
-     * {@code original}: its callers, and tables that point at it. Empty when the kernel has no copy of it.
+     * The functions and data of the unit's object, other than those in {@code replaced} (the running kernel's
+     * copies of what the whole patch replaces in this object, in any of its units: their old code stops running
+     * once the patch is applied), that refer to the running kernel's copy of {@code original}: its callers, and
+     * tables that point at it. Empty when the kernel has no copy of it.
      */
-    List<String> referrers(ObjectIndex.Entity original, Collection<ObjectIndex.Entity> replaced);
+    List<String> referrers(ObjectIndex.Entity original, Collection<KernelSymbol> replaced);
 
     /** A kernel that knows nothing beyond the unit: for rules checked on a unit alone. */
     RunningKernel UNKNOWN = new RunningKernel() {
@@ -37,7 +42,12 @@ public interface RunningKernel {
         }
 
         @Override
-        public List<String> referrers(ObjectIndex.Entity original, Collection<ObjectIndex.Entity> replaced) {
+        public Optional<KernelSymbol> copyOf(ObjectIndex.Entity entity) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<String> referrers(ObjectIndex.Entity original, Collection<KernelSymbol> replaced) {
             return List.of();
         }
     };

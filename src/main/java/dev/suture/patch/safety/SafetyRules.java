@@ -1,6 +1,7 @@
 package dev.suture.patch.safety;
 
 import dev.suture.elf.Elf;
+import dev.suture.kernel.symbols.KernelSymbol;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
 import dev.suture.patch.diff.SpecialEntries;
@@ -64,11 +65,12 @@ public final class SafetyRules {
         List<SourceChange> sources = new ArrayList<>(fixSources);
         units.forEach(u -> sources.add(u.source()));
         boolean typesKeepLayout = ExportSignatures.typesKeepLayout(sources);
+        Map<String, List<KernelSymbol>> replaced = DeletedFunctions.replacedByObject(units);
         List<Refusal> out = new ArrayList<>();
         for (UnitReview u : units) {
             for (ObjectDiff.Decision d : u.decisions()) {
                 if (d.function()) {
-                    functionRules(u, d, out);
+                    functionRules(u, d, replaced.get(u.kernel().object()), out);
                 } else if (d.change() == ObjectDiff.Change.CHANGED) {
                     dataInitializer(u, d, out);
                 }
@@ -131,7 +133,8 @@ public final class SafetyRules {
                 "keep the layout as it is; put new per-object state in a shadow variable (SUTURE_SHADOW, see suture.h)");
     }
 
-    private static void functionRules(UnitReview u, ObjectDiff.Decision d, List<Refusal> out) {
+    private static void functionRules(UnitReview u, ObjectDiff.Decision d, List<KernelSymbol> replacedInObject,
+                                      List<Refusal> out) {
         ObjectIndex.Entity e = d.patched() != null ? d.patched() : d.original();
         ObjectIndex index = d.patched() != null ? u.patched() : u.original();
         String section = index.sectionName(e);
@@ -148,7 +151,7 @@ public final class SafetyRules {
             }
             case DELETED -> {
                 if (Refusals.initKind(section).isEmpty()) {
-                    List<String> callers = DeletedFunctions.stillCalling(u, d);
+                    List<String> callers = DeletedFunctions.stillCalling(u, d, replacedInObject);
                     if (!callers.isEmpty()) {
                         out.add(Refusals.deletedFunction(u.source().path(), line, d.name(), callers));
                     }

@@ -1,7 +1,6 @@
 package dev.suture.patch.source;
 
 import dev.suture.SutureException;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +32,7 @@ final class FilePatcher {
      * The file at {@code path} patched by {@code diff}. {@code original} is null for an added file;
      * {@code tree} names the source tree and {@code rebase} is the fix offered when the diff does not fit it.
      */
-    static PatchedFile apply(FileDiff diff, String path, String original, Charset charset, String tree,
-                             String rebase) {
+    static PatchedFile apply(FileDiff diff, String path, String original, String tree, String rebase) {
         FilePatcher patcher = new FilePatcher(diff, path, original == null ? "" : original, rebase);
         String patched = patcher.applyHunks();
         if (diff.kind() == FileDiff.Kind.DELETED && !patched.isEmpty()) {
@@ -42,7 +40,7 @@ final class FilePatcher {
                     + patcher.out.size() + " more lines in it than the diff removes", rebase);
         }
         return new PatchedFile(path, original, diff.kind() == FileDiff.Kind.DELETED ? null : patched,
-                patcher.lineMap(), charset);
+                patcher.lineMap());
     }
 
     private String applyHunks() {

@@ -1,6 +1,7 @@
 package dev.suture.patch.source;
 
 import dev.suture.SutureException;
+import dev.suture.kernel.build.SourceText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public record FixSource(Path path, byte[] bytes) {
 
     /** The text: UTF-8 when the bytes are UTF-8, else ISO-8859-1, byte for byte. */
     public String text() {
-        return Text.decode(bytes).text();
+        return SourceText.decode(bytes).text();
     }
 
     public boolean isDiff() {

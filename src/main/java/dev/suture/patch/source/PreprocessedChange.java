@@ -12,9 +12,10 @@ import java.util.Set;
  * whose text is the same is not compiled at all. A header change usually also adds or changes a
  * {@code static inline} function most of its includers never call; such a definition is not compiled into
  * their objects, so a unit whose only differences are definitions of {@code static inline} functions named
- * nowhere else in its text is not compiled either. Anything else that differs (a declaration, a type, a
- * function the unit calls) counts as a change: compiling a unit for nothing costs seconds, missing one would
- * miss a change.
+ * nowhere else in its text is not compiled either, nor one whose other differences are prototypes of functions
+ * its text names nowhere else (a function the fix renames, which the unit neither calls nor defines). Anything
+ * else that differs (a type, a variable, a function the unit calls) counts as a change: compiling a unit for
+ * nothing costs seconds, missing one would miss a change.
  */
 public final class PreprocessedChange {
     private static final Set<String> NOT_A_NAME = Set.of("__attribute__", "__attribute", "__typeof__", "__typeof",
@@ -44,7 +45,7 @@ public final class PreprocessedChange {
         for (int i = 0; i < chunks.size(); i++) {
             long h = chunkHash(chunks.get(i)) & ~1L;
             if (after.merge(h, 1, Integer::sum) > before.getOrDefault(h, 0)) {
-                dead = dead == null ? deadInlines(chunks, b) : dead;
+                dead = dead == null ? deadChunks(chunks, b) : dead;
                 if (!dead[i]) {
                     return true;  // new or changed, and the unit may compile it
                 }
@@ -61,14 +62,14 @@ public final class PreprocessedChange {
 
     /**
      * What the comparison needs of an original text: a hash of the whole (collapsed) text, and one hash per
-     * top-level chunk in order, its lowest bit set when the chunk is a {@code static inline} function nothing else
-     * names. A few dozen kilobytes where the text is megabytes.
+     * top-level chunk in order, its lowest bit set when the chunk cannot reach the object ({@link #deadChunks}).
+     * A few dozen kilobytes where the text is megabytes.
      */
     public record Summary(long text, long[] chunks) {
         public static Summary of(String original) {
             String a = renumbered(collapse(original));
             List<String> chunks = PreprocessedChange.chunks(a);
-            boolean[] dead = deadInlines(chunks, a);
+            boolean[] dead = deadChunks(chunks, a);
             long[] hashes = new long[chunks.size()];
             for (int i = 0; i < hashes.length; i++) {
                 hashes[i] = (chunkHash(chunks.get(i)) & ~1L) | (dead[i] ? 1L : 0L);
@@ -349,6 +350,61 @@ public final class PreprocessedChange {
     }
 
     /**
+     * Which chunks cannot reach the object: {@code static inline} functions nothing calls ({@link #deadInlines}),
+     * and prototypes of functions the text mentions nowhere else. An unused declaration emits nothing; one whose
+     * function the unit defines or calls is mentioned again, so its attributes (a section, {@code __cold}) count.
+     */
+    static boolean[] deadChunks(List<String> chunks, String text) {
+        boolean[] dead = deadInlines(chunks, text);
+        Map<Integer, String> prototypes = new HashMap<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            String name = dead[i] ? null : prototypeName(chunks.get(i));
+            if (name != null) {
+                prototypes.put(i, name);
+            }
+        }
+        if (prototypes.isEmpty()) {
+            return dead;
+        }
+        Map<Integer, List<String>> names = byHash(new java.util.HashSet<>(prototypes.values()));
+        Map<String, Integer> mentions = mentionsOf(text, names);
+        for (var e : prototypes.entrySet()) {
+            String chunk = chunks.get(e.getKey());
+            if (mentions.getOrDefault(e.getValue(), 0) == mentionsOf(chunk, names).getOrDefault(e.getValue(), 0)) {
+                dead[e.getKey()] = true;
+            }
+        }
+        return dead;
+    }
+
+    private static final Set<String> NOT_IN_A_PROTOTYPE = Set.of("typedef", "_Static_assert", "asm", "__asm__", "__asm",
+            "alias", "__alias__");
+
+    /**
+     * The function a chunk only declares: {@code [extern] TYPE name(PARAMETERS) [attributes];}, the name right
+     * before the chunk's first parenthesis, no body, no initializer, no function pointer, no alias (which would
+     * define the name); else null.
+     */
+    static String prototypeName(String chunk) {
+        if (!chunk.endsWith(";") || chunk.indexOf('{') >= 0 || hasTopLevelAssignment(chunk)) {
+            return null;
+        }
+        int paren = chunk.indexOf('(');
+        if (paren < 0 || chunk.substring(paren + 1).stripLeading().startsWith("*")) {
+            return null;  // none, or a pointer to a function: a variable
+        }
+        String name = nameBefore(chunk, paren);
+        if (name == null || chunk.substring(0, paren).strip().equals(name)) {
+            return null;  // no type before the name: a macro's leftover call, not a declaration
+        }
+        List<String> words = identifiers(chunk);
+        if (words.stream().anyMatch(NOT_IN_A_PROTOTYPE::contains)) {
+            return null;
+        }
+        return name;
+    }
+
+    /**
      * Which chunks are {@code static inline} functions the compiler emits no code for: named by nothing else in the
      * text but other such functions ({@code skb_dst_dev_rcu}, itself never called, is the only user of
      * {@code dst_dev_rcu}). Found by taking away the names each dead one uses until no other becomes dead.
@@ -366,8 +422,7 @@ public final class PreprocessedChange {
             return dead;
         }
         // Only these names' uses matter: counting just them spares a string for each of the text's million words.
-        Map<Integer, List<String>> names = new HashMap<>();
-        byName.keySet().forEach(n -> names.computeIfAbsent(n.hashCode(), k -> new ArrayList<>(1)).add(n));
+        Map<Integer, List<String>> names = byHash(byName.keySet());
         Map<String, Integer> uses = usesOf(text, names);
         Map<Integer, Map<String, Integer>> own = new HashMap<>();
         boolean more = true;
@@ -417,6 +472,15 @@ public final class PreprocessedChange {
 
     /** {@link #uses}, counting only {@code names}, kept by their hash (every name when null). */
     private static Map<String, Integer> usesOf(String text, Map<Integer, List<String>> names) {
+        return count(text, names, false);
+    }
+
+    /** Every mention of {@code names} outside literals, declarations and definitions too. */
+    private static Map<String, Integer> mentionsOf(String text, Map<Integer, List<String>> names) {
+        return count(text, names, true);
+    }
+
+    private static Map<String, Integer> count(String text, Map<Integer, List<String>> names, boolean declarations) {
         Map<String, Integer> uses = new HashMap<>();
         // The word just before, by its place (made a string only when a counted name follows), and whether stars
         // came after it; prevFrom < 0 when something else came last.
@@ -435,7 +499,7 @@ public final class PreprocessedChange {
                     j++;
                 }
                 String word = names == null ? text.substring(i, j) : lookUp(text, i, j, names);
-                if (word != null && !(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars))) {
+                if (word != null && (declarations || !(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars)))) {
                     uses.merge(word, 1, Integer::sum);
                 }
                 prevFrom = i;
@@ -490,20 +554,33 @@ public final class PreprocessedChange {
     /** The identifier right before the first parenthesis that is not an attribute's or a keyword's. */
     private static String functionName(String head) {
         for (int i = head.indexOf('('); i >= 0; i = head.indexOf('(', i + 1)) {
-            int end = i;
-            while (end > 0 && head.charAt(end - 1) == ' ') {
-                end--;
-            }
-            int begin = end;
-            while (begin > 0 && isIdentifierChar(head.charAt(begin - 1))) {
-                begin--;
-            }
-            String word = head.substring(begin, end);
-            if (!word.isEmpty() && !Character.isDigit(word.charAt(0)) && !NOT_A_NAME.contains(word)) {
+            String word = nameBefore(head, i);
+            if (word != null) {
                 return word;
             }
         }
         return null;
+    }
+
+    /** The identifier just before {@code text[paren]}, spaces between: null when none, or an attribute's or a keyword's. */
+    private static String nameBefore(String text, int paren) {
+        int end = paren;
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int begin = end;
+        while (begin > 0 && isIdentifierChar(text.charAt(begin - 1))) {
+            begin--;
+        }
+        String word = text.substring(begin, end);
+        return word.isEmpty() || Character.isDigit(word.charAt(0)) || NOT_A_NAME.contains(word) ? null : word;
+    }
+
+    /** Names keyed by String's own hash, as {@link #lookUp} finds them in a text without making strings. */
+    private static Map<Integer, List<String>> byHash(java.util.Collection<String> names) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        names.forEach(n -> out.computeIfAbsent(n.hashCode(), k -> new ArrayList<>(1)).add(n));
+        return out;
     }
 
     private static List<String> identifiers(String text) {

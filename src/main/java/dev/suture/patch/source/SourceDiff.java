@@ -1,9 +1,9 @@
 package dev.suture.patch.source;
 
 import dev.suture.SutureException;
+import dev.suture.kernel.build.SourceText;
 import dev.suture.kernel.build.SourceTree;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ public record SourceDiff(String name, Optional<String> subject, List<FileDiff> f
 
     public static SourceDiff read(Path file) {
         try {
-            return parse(Text.decode(Files.readAllBytes(file)).text(), String.valueOf(file.getFileName()));
+            return parse(SourceText.decode(Files.readAllBytes(file)).text(), String.valueOf(file.getFileName()));
         } catch (IOException e) {
             throw new SutureException("cannot read " + file + ": " + e.getMessage(), "give a readable diff file", e);
         }
@@ -67,15 +67,14 @@ public record SourceDiff(String name, Optional<String> subject, List<FileDiff> f
             if (Files.exists(source)) {
                 throw new SutureException(path + ": the diff adds this file, but " + tree + " already has it", rebase);
             }
-            return FilePatcher.apply(file, path, null, StandardCharsets.UTF_8, tree, rebase);
+            return FilePatcher.apply(file, path, null, tree, rebase);
         }
         if (!Files.isRegularFile(source)) {
             throw new SutureException(path + ": the diff changes this file, but " + tree + " has no such file",
                     rebase + " (paths are taken relative to the source root, without git's a/ and b/)");
         }
         try {
-            Text.Decoded text = Text.decode(Files.readAllBytes(source));
-            return FilePatcher.apply(file, path, text.text(), text.charset(), tree, rebase);
+            return FilePatcher.apply(file, path, SourceText.read(source).text(), tree, rebase);
         } catch (IOException e) {
             throw new SutureException("cannot read " + source + ": " + e.getMessage(),
                     "check that the source tree is readable", e);

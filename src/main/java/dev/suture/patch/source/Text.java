@@ -1,10 +1,5 @@
 package dev.suture.patch.source;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,26 +11,6 @@ final class Text {
     private static final int SHOWN = 100;
 
     private Text() {
-    }
-
-    /** Decoded text and the charset that gives the same bytes back when it is written. */
-    record Decoded(String text, Charset charset) {
-    }
-
-    /**
-     * UTF-8 when the bytes are valid UTF-8, else ISO-8859-1: a few kernel files still carry Latin-1 bytes, and
-     * ISO-8859-1 maps every byte to one char, so neither choice loses or alters a byte.
-     */
-    static Decoded decode(byte[] bytes) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-            return new Decoded(text, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            return new Decoded(new String(bytes, StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1);
-        }
     }
 
     /** The lines of a text, each with its terminator; the last has none when the text does not end in '\n'. */

@@ -16,6 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What kbuild's .cmd file of a unit says about it, and a patched unit compiled beside the pristine tree. */
 class UnitCompilerTest {
+    /** The default kernel's source, prepared (fetched on the first run). */
+    private static SourceTree preparedTree() {
+        CachedKernel kernel = Kernels.resolve(null, System.err);
+        return new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+    }
+
     @Test
     void aModuleUnitIsNamedByItsModuleAndExportsKeepTheirCrcs(@TempDir Path dir) throws Exception {
         Path cmd = dir.resolve(".xfs_stats.o.cmd");
@@ -30,8 +36,7 @@ class UnitCompilerTest {
 
     @Test
     void aReplacedFileIsCompiledWithoutTouchingThePristineTree(@TempDir Path dir) throws Exception {
-        CachedKernel kernel = Kernels.resolve(null, System.err);
-        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        SourceTree tree = preparedTree();
         String unit = "fs/proc/version.c";
         String pristine = Files.readString(tree.source().resolve(unit));
         String patched = pristine.replace("static int version_proc_show", "static int __attribute__((used)) suture_probe_marker(void) { return 42; }\nstatic int version_proc_show");
@@ -47,8 +52,7 @@ class UnitCompilerTest {
 
     @Test
     void aReplacedUnitBelowItsMakefileStillFindsTheHeadersBesideIt(@TempDir Path dir) throws Exception {
-        CachedKernel kernel = Kernels.resolve(null, System.err);
-        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        SourceTree tree = preparedTree();
         // Built by security/selinux/Makefile, so kbuild's -I names security/selinux, not ss/ where "context.h" is.
         String unit = "security/selinux/ss/services.c";
         String patched = Files.readString(tree.source().resolve(unit)) + "\n/* replaced */\n";
@@ -57,9 +61,53 @@ class UnitCompilerTest {
     }
 
     @Test
+    void aReplacedPrivateHeaderReachedThroughAMakefilesIncludePathIsTheOneCompiled(@TempDir Path dir) throws Exception {
+        SourceTree tree = preparedTree();
+        // ss/services.c finds "security.h" through security/selinux/Makefile's -I of security/selinux/include, and
+        // "conditional.h" beside it in ss/, though include/ has a conditional.h of its own.
+        String unit = "security/selinux/ss/services.c";
+        String header = "security/selinux/include/security.h";
+        String patchedHeader = Files.readString(tree.source().resolve(header))
+                .replace("#define _SELINUX_SECURITY_H_", "#define _SELINUX_SECURITY_H_\n#define SUTURE_PATCHED_HEADER 42");
+        String patchedUnit = Files.readString(tree.source().resolve(unit))
+                + "\nint __attribute__((used)) suture_header_seen = SUTURE_PATCHED_HEADER;\n";
+        assertThat(patchedHeader).contains("SUTURE_PATCHED_HEADER");
+
+        List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched")
+                .compile(List.of(unit), Map.of(unit, patchedUnit, header, patchedHeader), dir);
+
+        assertThat(out).singleElement().satisfies(c -> assertThat(
+                new String(Files.readAllBytes(c.object()), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("suture_header_seen"));
+        assertThat(tree.build().resolveSibling("work-patched").resolve(header)).as("the replaced header is cleaned up").doesNotExist();
+    }
+
+    @Test
+    void aUnitOfADirectoryBuiltOnlyInPartIsNotCompilableButItsNeighbourIs() throws Exception {
+        SourceTree tree = preparedTree();
+        // fs/proc/Makefile builds nommu.c only without CONFIG_MMU; this kernel's nommu.c does not even compile.
+        List<String> units = List.of("fs/proc/nommu.c", "fs/proc/version.c");
+        assertThat(new UnitCompiler(tree, UnitCompiler.ORIGINAL).compilablePristine(units)).containsExactly("fs/proc/version.c");
+    }
+
+    @Test
+    void aReplacedUnitsDirectoryIsNoIncludeDirectoryForTheUnitsOfOtherDirectories(@TempDir Path dir) throws Exception {
+        SourceTree tree = preparedTree();
+        // kernel/ has an audit.h; selinux's hooks.c means its own include directory's "audit.h".
+        String replaced = "kernel/stop_machine.c";
+        String patched = Files.readString(tree.source().resolve(replaced)) + "\n/* replaced */\n";
+        List<String> units = List.of(replaced, "security/selinux/hooks.c");
+
+        List<UnitCompiler.Compiled> out = new UnitCompiler(tree, "patched").compile(units, Map.of(replaced, patched), dir);
+
+        assertThat(out).extracting(UnitCompiler.Compiled::unit).containsExactlyElementsOf(units);
+        assertThat(UnitCompiler.byDirectory(List.of("kernel/stop_machine.o", "security/selinux/hooks.o", "kernel/cpu.o"),
+                java.util.Set.of(replaced))).containsExactly(Map.entry("kernel", List.of("kernel/stop_machine.o")),
+                Map.entry("", List.of("security/selinux/hooks.o", "kernel/cpu.o")));
+    }
+
+    @Test
     void whatAKilledRunListedAndLeftBehindIsRemovedBeforeTheNextCompiles(@TempDir Path dir) throws Exception {
-        CachedKernel kernel = Kernels.resolve(null, System.err);
-        SourceTree tree = new KernelSource(DebianPackageIndex.system(), Progress.plain(System.err)).prepare(kernel);
+        SourceTree tree = preparedTree();
         Path work = tree.build().resolveSibling("work-patched");
         // A run killed while its patched fs/proc/cmdline.c was in place: the copy would shadow the tree's.
         Path stale = work.resolve("fs/proc/cmdline.c");

@@ -2,7 +2,8 @@ package dev.suture.patch.safety;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.suture.patch.diff.ObjectIndex;
+import dev.suture.kernel.symbols.KernelSymbol;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class DeletedFunctionRuleTest {
         assertThat(SafetyRules.reviewUnits(List.of(u))).isEmpty();
         // The kernel was asked with the changed caller left out: its old code stops running.
         assertThat(kernel.replacedAsked()).singleElement().satisfies(replaced ->
-                assertThat(replaced).extracting(ObjectIndex.Entity::name).contains("caller"));
+                assertThat(replaced).extracting(KernelSymbol::name).contains("caller"));
     }
 
     @Test
@@ -110,5 +111,33 @@ class DeletedFunctionRuleTest {
                 .containsExactlyInAnyOrder(Refusal.Rule.DELETED_FUNCTION, Refusal.Rule.DATA_INITIALIZER);
         assertThat(refusals).filteredOn(r -> r.rule() == Refusal.Rule.DELETED_FUNCTION).singleElement()
                 .satisfies(r -> assertThat(r.finding()).contains("deletes helper").contains("hooks still calls or points to it"));
+    }
+
+    @Test
+    void aRenameWhoseCallerInAnotherUnitTheFixChangesIsNotRefusedUnlessThatUnitIsInAnotherObject() throws Exception {
+        String renamed = ORIGINAL.replace("int shared(int x)", "int shared_v2(int x)").replace("+ shared(x)", "+ shared_v2(x)");
+        String otherOriginal = """
+                extern int shared(int);
+
+                int other_caller(int x)
+                {
+                	return shared(x) + 1;
+                }
+                """;
+        String otherPatched = otherOriginal.replace("shared(", "shared_v2(");
+        Map<String, List<String>> callers = Map.of("shared", List.of("other_caller"));
+        SafetyRules.UnitReview unit = ReviewedUnit.review(Files.createDirectory(dir.resolve("a")), ORIGINAL, renamed,
+                new ReviewedUnit.Kernel("vmlinux", Map.of(), callers));
+        SafetyRules.UnitReview sameObject = ReviewedUnit.review(Files.createDirectory(dir.resolve("b")), otherOriginal,
+                otherPatched, new ReviewedUnit.Kernel("vmlinux", Map.of(), Map.of()));
+        SafetyRules.UnitReview module = ReviewedUnit.review(Files.createDirectory(dir.resolve("c")), otherOriginal,
+                otherPatched, new ReviewedUnit.Kernel("kvm", Map.of(), Map.of()));
+
+        assertThat(SafetyRules.reviewUnits(List.of(unit, sameObject))).isEmpty();
+        // The same change in a module replaces the module's other_caller, not vmlinux's, which still calls shared.
+        assertThat(SafetyRules.reviewUnits(List.of(unit, module))).singleElement().satisfies(r -> {
+            assertThat(r.rule()).isEqualTo(Refusal.Rule.DELETED_FUNCTION);
+            assertThat(r.finding()).contains("deletes shared").contains("other_caller still calls or points to it");
+        });
     }
 }

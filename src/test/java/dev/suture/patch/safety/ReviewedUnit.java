@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.suture.elf.ElfFile;
 import dev.suture.kernel.build.SpecialSectionLayout;
+import dev.suture.kernel.symbols.KernelSymbol;
 import dev.suture.patch.diff.ObjectDiff;
 import dev.suture.patch.diff.ObjectIndex;
 import java.nio.file.Files;
@@ -26,9 +27,12 @@ final class ReviewedUnit {
     private ReviewedUnit() {
     }
 
-    /** A running kernel: the unit's object, where outside names live, and what refers to a function there. */
+    /**
+     * A running kernel: the unit's object, where outside names live, and what refers to a function there (by
+     * name; a referrer among the replaced copies is left out, as the kernel's own relocations would be).
+     */
     record Kernel(String object, Map<String, String> definers, Map<String, List<String>> callers,
-                  List<Collection<ObjectIndex.Entity>> replacedAsked) implements RunningKernel {
+                  List<Collection<KernelSymbol>> replacedAsked) implements RunningKernel {
         Kernel(String object, Map<String, String> definers, Map<String, List<String>> callers) {
             this(object, definers, callers, new ArrayList<>());
         }
@@ -39,9 +43,15 @@ final class ReviewedUnit {
         }
 
         @Override
-        public List<String> referrers(ObjectIndex.Entity original, Collection<ObjectIndex.Entity> replaced) {
+        public Optional<KernelSymbol> copyOf(ObjectIndex.Entity entity) {
+            return Optional.of(new KernelSymbol(object, entity.name(), 0, 0, true, entity.global(), "", -1, 0, 1));
+        }
+
+        @Override
+        public List<String> referrers(ObjectIndex.Entity original, Collection<KernelSymbol> replaced) {
             replacedAsked.add(replaced);
-            return callers.getOrDefault(original.name(), List.of());
+            List<String> names = replaced.stream().map(KernelSymbol::name).toList();
+            return callers.getOrDefault(original.name(), List.of()).stream().filter(c -> !names.contains(c)).toList();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.suture.SutureException;
+import dev.suture.kernel.build.SourceText;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ class FunctionFileFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void parse(byte[] input) {
         // As FixSource reads a fix: UTF-8 when valid, else one char per byte.
-        String source = Text.decode(input).text();
+        String source = SourceText.decode(input).text();
         FunctionFile file;
         try {
             file = FunctionFile.parse(FILE, source);

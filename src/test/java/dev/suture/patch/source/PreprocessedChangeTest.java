@@ -54,11 +54,17 @@ class PreprocessedChangeTest {
     }
 
     @Test
-    void typesDeclarationsAndNonStaticFunctionsCount() {
+    void typesDeclarationsOfWhatTheUnitUsesAndNonStaticFunctionsCount() {
         assertThat(PreprocessedChange.mayChangeObject(HEADER + USER,
                 HEADER.replace("unsigned long expires;", "unsigned long expires; int flags;") + USER)).isTrue();
-        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER,
-                HEADER.replace("extern int dst_discard(", "extern long dst_discard(") + USER)).isTrue();
+        String caller = USER + "int drop(struct sk_buff *skb) { return dst_discard(skb); }\n";
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + caller,
+                HEADER.replace("extern int dst_discard(", "extern long dst_discard(") + caller)).isTrue();
+        // Defined here: the declaration's attributes apply to the definition.
+        String definer = USER + "int dst_discard(struct sk_buff *skb) { return 0; }\n";
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + definer,
+                HEADER.replace("extern int dst_discard(struct sk_buff *skb);",
+                        "extern int dst_discard(struct sk_buff *skb) __attribute__((__cold__));") + definer)).isTrue();
         String notInline = HEADER + "static int dst_unused(void) { return 1; }\n";
         assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, notInline + USER)).isTrue();
     }
@@ -177,5 +183,18 @@ class PreprocessedChangeTest {
                 .doesNotContainKeys("dst_dev", "skb_dst_dev").containsEntry("dst_dev_rcu", 1).containsEntry("dst_dev_net", 1);
         assertThat(PreprocessedChange.uses("x = y * dst_dev; if (z) dst_dev(); else skb_dst_dev(); (void) a_fn(1);"))
                 .containsEntry("dst_dev", 1).containsEntry("skb_dst_dev", 1).containsEntry("a_fn", 1);
+    }
+
+    @Test
+    void aPrototypeTheUnitNeitherCallsNorDefinesIsNoChangeEvenRenamed() {
+        // fs/proc/internal.h renames proc_task_name: its other includers never mention either name.
+        String renamed = HEADER.replace("extern int dst_discard(struct sk_buff *skb);",
+                "extern int dst_discard_skb(struct sk_buff *skb);\nextern void dst_release_all(void) __attribute__((__cold__));");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, renamed + USER)).isFalse();
+        // A function pointer variable, an alias (which defines its name) and a typedef are not prototypes.
+        assertThat(PreprocessedChange.prototypeName("extern int (*dst_hook)(struct sk_buff *skb);")).isNull();
+        assertThat(PreprocessedChange.prototypeName("void dst_free(void) __attribute__((alias(\"dst_release\")));")).isNull();
+        assertThat(PreprocessedChange.prototypeName("typedef int dst_fn(struct sk_buff *skb);")).isNull();
+        assertThat(PreprocessedChange.prototypeName("extern int dst_discard(struct sk_buff *skb);")).isEqualTo("dst_discard");
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.suture.SutureException;
-import java.nio.charset.StandardCharsets;
+import dev.suture.kernel.build.SourceText;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -20,7 +20,7 @@ class SourceDiffFuzzTest {
     void parseAndApply(byte[] input) {
         SourceDiff diff;
         try {
-            diff = SourceDiff.parse(Text.decode(input).text(), "fuzz.diff");
+            diff = SourceDiff.parse(SourceText.decode(input).text(), "fuzz.diff");
         } catch (SutureException e) {
             assertThat(e.getMessage()).isNotBlank();
             return;
@@ -37,7 +37,7 @@ class SourceDiffFuzzTest {
     private static void applyIfItFits(FileDiff file, String original) {
         try {
             assertConsistent(FilePatcher.apply(file, file.path(), file.kind() == FileDiff.Kind.ADDED ? null : original,
-                    StandardCharsets.UTF_8, "the fuzzed tree", "rebase"));
+                    "the fuzzed tree", "rebase"));
         } catch (SutureException e) {
             assertThat(e.getMessage()).startsWith(file.path() + ": ");
         }

@@ -822,7 +822,7 @@ class SourceDiffTest {
 
     private static PatchedFile applyInMemory(String diff, List<String> original) {
         FileDiff file = SourceDiff.parse(diff, "random.diff").files().getFirst();
-        return FilePatcher.apply(file, "f.c", joined(original), StandardCharsets.UTF_8, "the tree", "rebase");
+        return FilePatcher.apply(file, "f.c", joined(original), "the tree", "rebase");
     }
 
     private static String joined(List<String> lines) {
