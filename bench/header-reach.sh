@@ -15,7 +15,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$repo/bin/suture" kernel source "$release" >/dev/null 2>&1 || { echo "cannot prepare the source of $release" >&2; exit 1; }
 source="$("$repo/bin/suture" kernel path "$release")/source"
-rm -f "$source/pristine-objects/fs/seq_file.o"* "$source/pristine-objects/fs/sysfs/file.o"*
+rm -f "$source/pristine-objects-2/fs/seq_file.o"* "$source/pristine-objects-2/fs/sysfs/file.o"*
 case "$mode" in
   cold) rm -rf "$source/pristine-preprocessed" ;;
   warm) ;;

@@ -37,6 +37,11 @@ public final class UnitCompiler {
     public static final String PATCHED = "patched";
 
     private static final String COMPILE_FLAGS = "-ffunction-sections -fdata-sections";
+    /**
+     * Where pristine objects are kept beside the prepared build; versioned, so objects compiled before the build's
+     * identity was fixed ({@link SourceTree#makeArguments}) are not compared with ones compiled after.
+     */
+    static final String PRISTINE_OBJECTS = "pristine-objects-2";
     private static final Pattern MODNAME = Pattern.compile("-DKBUILD_MODNAME='\"?([A-Za-z0-9_-]+)\"?'");
 
     private final SourceTree tree;
@@ -304,7 +309,7 @@ public final class UnitCompiler {
     }
 
     private Path pristineCache() {
-        return tree.build().resolveSibling("pristine-objects");
+        return tree.build().resolveSibling(PRISTINE_OBJECTS);
     }
 
     /** Compiles the units not kept yet into the pristine cache; with {@code keepGoing}, past those that fail. */

@@ -51,6 +51,27 @@ class UnitCompilerTest {
     }
 
     @Test
+    void aUnitThatBakesInTheBuildsIdentityCompilesToTheSameBytesEachTime(@TempDir Path dir) throws Exception {
+        SourceTree tree = preparedTree();
+        // init_uts_ns holds UTS_VERSION: kbuild alone would count the build number up and stamp the time of day.
+        String unit = "init/version-timestamp.c";
+        UnitCompiler compiler = new UnitCompiler(tree, "patched");
+        byte[] first = Files.readAllBytes(compiler.compile(List.of(unit), Map.of(), dir.resolve("a")).getFirst().object());
+        byte[] second = Files.readAllBytes(compiler.compile(List.of(unit), Map.of(), dir.resolve("b")).getFirst().object());
+        assertThat(utsVersionIn(first)).as("the build number and stamp are the target's")
+                .isEqualTo("#1 SMP PREEMPT_DYNAMIC Debian " + tree.version());
+        assertThat(utsVersionIn(second)).isEqualTo(utsVersionIn(first));
+        assertThat(java.util.Arrays.equals(first, second)).as("the two objects are byte for byte the same").isTrue();
+    }
+
+    /** The NUL-terminated UTS_VERSION string in an object's bytes: it starts with '#' and a build number. */
+    private static String utsVersionIn(byte[] object) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("#\\d+ [^\\x00]*")
+                .matcher(new String(object, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group() : "";
+    }
+
+    @Test
     void aReplacedUnitBelowItsMakefileStillFindsTheHeadersBesideIt(@TempDir Path dir) throws Exception {
         SourceTree tree = preparedTree();
         // Built by security/selinux/Makefile, so kbuild's -I names security/selinux, not ss/ where "context.h" is.
