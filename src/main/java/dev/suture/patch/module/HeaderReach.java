@@ -138,7 +138,9 @@ final class HeaderReach {
 
     /**
      * The candidates whose preprocessed text the fix changes in a way that can reach their object, preprocessed
-     * a batch at a time, pristine and patched side by side, each text deleted once compared.
+     * a batch at a time, pristine and patched side by side, each text deleted once compared. The next batch is
+     * preprocessed while the last one is compared, on every core: comparing megabytes of text costs as much as
+     * preprocessing it.
      */
     private List<String> changedUnits(List<String> candidates, Map<String, String> replaced, Path dir, List<String> notes)
             throws IOException {
@@ -152,29 +154,24 @@ final class HeaderReach {
         List<String> unbuildable = new ArrayList<>();
         List<String> unpreprocessed = new ArrayList<>();
         Path patched = dir.resolve("preprocessed-" + UnitCompiler.PATCHED);
+        CompletableFuture<Preprocessed> next = preprocess(batchAt(candidates, 0), replaced, dir, patched);
         for (int from = 0; from < candidates.size(); from += BATCH) {
-            List<String> batch = candidates.subList(from, Math.min(candidates.size(), from + BATCH));
-            var before = CompletableFuture.supplyAsync(() -> pristine.summaries(batch, dir));
-            var after = CompletableFuture.supplyAsync(() ->
-                    new UnitCompiler(tree, UnitCompiler.PATCHED).preprocess(batch, replaced, patched));
-            Map<String, java.util.Optional<PreprocessedChange.Summary>> a = join(before);
-            Map<String, Path> b = join(after);
-            for (String unit : batch) {
-                java.util.Optional<PreprocessedChange.Summary> original = a.get(unit);
-                Path text = b.get(unit);
-                if (original.isEmpty() && index.isBuiltIn(unit)) {
-                    // vmlinux has it, so only preprocessing failed: some units include headers kbuild generates
-                    // for their objects only (SELinux's flask.h). Compiling it is the safe answer.
-                    changed.add(unit);
-                    unpreprocessed.add(unit);
-                } else if (original.isEmpty()) {
-                    unbuildable.add(unit);  // neither in vmlinux nor preprocessing: this config never builds it
-                } else if (text == null || PreprocessedChange.mayChangeObject(original.get(), read(text))) {
-                    changed.add(unit);  // a patched unit that fails is compiled, so its error is the compiler's
+            Preprocessed batch = join(next);
+            int done = from + batch.units().size();
+            next = done < candidates.size() ? preprocess(batchAt(candidates, done), replaced, dir, patched) : null;
+            List<Verdict> verdicts = batch.units().parallelStream().map(batch::judge).toList();
+            for (int i = 0; i < verdicts.size(); i++) {
+                String unit = batch.units().get(i);
+                switch (verdicts.get(i)) {
+                    case CHANGES -> changed.add(unit);
+                    case UNPREPROCESSED -> {
+                        changed.add(unit);
+                        unpreprocessed.add(unit);
+                    }
+                    case UNBUILDABLE -> unbuildable.add(unit);
+                    case SAME -> { }
                 }
-                deleteIfPresent(text);
             }
-            int done = from + batch.size();
             if (done < candidates.size()) {
                 log.printf("  preprocessed %d of %d units (%.0f s): %d change%n", done, candidates.size(),
                         (System.nanoTime() - t0) / 1e9, changed.size());
@@ -200,6 +197,46 @@ final class HeaderReach {
         return changed;
     }
 
+    private static List<String> batchAt(List<String> candidates, int from) {
+        return candidates.subList(from, Math.min(candidates.size(), from + BATCH));
+    }
+
+    /** Both sides of a batch, preprocessed at once: the pristine one from the kept summaries where it can. */
+    private CompletableFuture<Preprocessed> preprocess(List<String> batch, Map<String, String> replaced, Path dir, Path patched) {
+        var before = CompletableFuture.supplyAsync(() -> pristine.summaries(batch, dir));
+        var after = CompletableFuture.supplyAsync(() ->
+                new UnitCompiler(tree, UnitCompiler.PATCHED).preprocess(batch, replaced, patched));
+        return before.thenCombine(after, (a, b) -> new Preprocessed(batch, a, b, index));
+    }
+
+    /** What the preprocessed sides say of a unit. */
+    private enum Verdict { CHANGES, UNPREPROCESSED, UNBUILDABLE, SAME }
+
+    private record Preprocessed(List<String> units, Map<String, java.util.Optional<PreprocessedChange.Summary>> before,
+                                Map<String, Path> after, IncludeIndex index) {
+        /** Judges one unit and deletes its patched text; safe to call for several units at once. */
+        Verdict judge(String unit) {
+            java.util.Optional<PreprocessedChange.Summary> original = before.get(unit);
+            Path text = after.get(unit);
+            try {
+                if (original.isEmpty() && index.isBuiltIn(unit)) {
+                    // vmlinux has it, so only preprocessing failed: some units include headers kbuild generates
+                    // for their objects only (SELinux's flask.h). Compiling it is the safe answer.
+                    return Verdict.UNPREPROCESSED;
+                } else if (original.isEmpty()) {
+                    return Verdict.UNBUILDABLE;  // neither in vmlinux nor preprocessing: this config never builds it
+                } else if (text == null || PreprocessedChange.mayChangeObject(original.get(), read(text))) {
+                    return Verdict.CHANGES;  // a patched unit that fails is compiled, so its error is the compiler's
+                }
+                return Verdict.SAME;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                deleteIfPresent(text);
+            }
+        }
+    }
+
     private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
@@ -215,9 +252,13 @@ final class HeaderReach {
         return Files.readString(p, StandardCharsets.ISO_8859_1);
     }
 
-    private static void deleteIfPresent(Path p) throws IOException {
+    private static void deleteIfPresent(Path p) {
         if (p != null) {
-            Files.deleteIfExists(p);
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

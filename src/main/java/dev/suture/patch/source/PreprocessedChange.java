@@ -353,24 +353,29 @@ public final class PreprocessedChange {
      * Which chunks cannot reach the object: {@code static inline} functions nothing calls ({@link #deadInlines}),
      * and prototypes of functions the text mentions nowhere else. An unused declaration emits nothing; one whose
      * function the unit defines or calls is mentioned again, so its attributes (a section, {@code __cold}) count.
+     * The text is read once for both kinds of name: it is megabytes, and this is most of a comparison's time.
      */
     static boolean[] deadChunks(List<String> chunks, String text) {
-        boolean[] dead = deadInlines(chunks, text);
+        Map<String, List<Integer>> inlines = staticInlines(chunks);
         Map<Integer, String> prototypes = new HashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
-            String name = dead[i] ? null : prototypeName(chunks.get(i));
+            String name = prototypeName(chunks.get(i));  // never a definition, so never a dead inline
             if (name != null) {
                 prototypes.put(i, name);
             }
         }
-        if (prototypes.isEmpty()) {
-            return dead;
+        if (inlines.isEmpty() && prototypes.isEmpty()) {
+            return new boolean[chunks.size()];
         }
-        Map<Integer, List<String>> names = byHash(new java.util.HashSet<>(prototypes.values()));
-        Map<String, Integer> mentions = mentionsOf(text, names);
+        java.util.Set<String> all = new java.util.HashSet<>(inlines.keySet());
+        all.addAll(prototypes.values());
+        Map<Integer, List<String>> names = byHash(all);
+        Counts total = count(text, names);
+        boolean[] dead = deadInlines(chunks, inlines, total.uses(), names);
         for (var e : prototypes.entrySet()) {
-            String chunk = chunks.get(e.getKey());
-            if (mentions.getOrDefault(e.getValue(), 0) == mentionsOf(chunk, names).getOrDefault(e.getValue(), 0)) {
+            String name = e.getValue();
+            if (total.mentions().getOrDefault(name, 0)
+                    == count(chunks.get(e.getKey()), names).mentions().getOrDefault(name, 0)) {
                 dead[e.getKey()] = true;
             }
         }
@@ -404,13 +409,8 @@ public final class PreprocessedChange {
         return name;
     }
 
-    /**
-     * Which chunks are {@code static inline} functions the compiler emits no code for: named by nothing else in the
-     * text but other such functions ({@code skb_dst_dev_rcu}, itself never called, is the only user of
-     * {@code dst_dev_rcu}). Found by taking away the names each dead one uses until no other becomes dead.
-     */
-    static boolean[] deadInlines(List<String> chunks, String text) {
-        boolean[] dead = new boolean[chunks.size()];
+    /** The chunks that define {@code static inline} functions, by the function's name. */
+    private static Map<String, List<Integer>> staticInlines(List<String> chunks) {
         Map<String, List<Integer>> byName = new HashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
             String name = staticInlineName(chunks.get(i));
@@ -418,14 +418,21 @@ public final class PreprocessedChange {
                 byName.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
             }
         }
-        if (byName.isEmpty()) {
-            return dead;
-        }
-        // Only these names' uses matter: counting just them spares a string for each of the text's million words.
-        Map<Integer, List<String>> names = byHash(byName.keySet());
-        Map<String, Integer> uses = usesOf(text, names);
+        return byName;
+    }
+
+    /**
+     * Which chunks are {@code static inline} functions the compiler emits no code for: named by nothing else in the
+     * text but other such functions ({@code skb_dst_dev_rcu}, itself never called, is the only user of
+     * {@code dst_dev_rcu}). Found by taking away the names each dead one uses until no other becomes dead.
+     *
+     * @param uses the text's uses of {@code names}, at least of every inline's; taken away from as inlines die
+     */
+    private static boolean[] deadInlines(List<String> chunks, Map<String, List<Integer>> byName, Map<String, Integer> uses,
+                                         Map<Integer, List<String>> names) {
+        boolean[] dead = new boolean[chunks.size()];
         Map<Integer, Map<String, Integer>> own = new HashMap<>();
-        boolean more = true;
+        boolean more = !byName.isEmpty();
         while (more) {
             more = false;
             for (var e : byName.entrySet()) {
@@ -435,11 +442,11 @@ public final class PreprocessedChange {
                     }
                     int total = uses.getOrDefault(e.getKey(), 0);
                     // Its own mentions (a recursive call) are all of its uses: usually none at all.
-                    if (total == 0 || total == own.computeIfAbsent(i, k -> usesOf(chunks.get(k), names))
+                    if (total == 0 || total == own.computeIfAbsent(i, k -> count(chunks.get(k), names).uses())
                             .getOrDefault(e.getKey(), 0)) {
                         dead[i] = true;
                         more = true;
-                        own.computeIfAbsent(i, k -> usesOf(chunks.get(k), names))
+                        own.computeIfAbsent(i, k -> count(chunks.get(k), names).uses())
                                 .forEach((name, n) -> uses.merge(name, -n, Integer::sum));
                     }
                 }
@@ -467,21 +474,20 @@ public final class PreprocessedChange {
      * of a function that happens to share its name, nor is anything inside a string literal.
      */
     static Map<String, Integer> uses(String text) {
-        return usesOf(text, null);
+        return count(text, null).uses();
     }
 
-    /** {@link #uses}, counting only {@code names}, kept by their hash (every name when null). */
-    private static Map<String, Integer> usesOf(String text, Map<Integer, List<String>> names) {
-        return count(text, names, false);
+    /**
+     * Of each name: its uses (see {@link #uses}) and its mentions, which count declarations and definitions too;
+     * neither inside literals.
+     */
+    private record Counts(Map<String, Integer> uses, Map<String, Integer> mentions) {
     }
 
-    /** Every mention of {@code names} outside literals, declarations and definitions too. */
-    private static Map<String, Integer> mentionsOf(String text, Map<Integer, List<String>> names) {
-        return count(text, names, true);
-    }
-
-    private static Map<String, Integer> count(String text, Map<Integer, List<String>> names, boolean declarations) {
+    /** The {@link Counts} of {@code names}, kept by their hash (of every name when null), in one pass. */
+    private static Counts count(String text, Map<Integer, List<String>> names) {
         Map<String, Integer> uses = new HashMap<>();
+        Map<String, Integer> mentions = new HashMap<>();
         // The word just before, by its place (made a string only when a counted name follows), and whether stars
         // came after it; prevFrom < 0 when something else came last.
         int prevFrom = -1;
@@ -499,8 +505,11 @@ public final class PreprocessedChange {
                     j++;
                 }
                 String word = names == null ? text.substring(i, j) : lookUp(text, i, j, names);
-                if (word != null && (declarations || !(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars)))) {
-                    uses.merge(word, 1, Integer::sum);
+                if (word != null) {
+                    mentions.merge(word, 1, Integer::sum);
+                    if (!(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars))) {
+                        uses.merge(word, 1, Integer::sum);
+                    }
                 }
                 prevFrom = i;
                 prevTo = j;
@@ -509,13 +518,13 @@ public final class PreprocessedChange {
             } else {
                 if (c == '*' && prevFrom >= 0) {
                     stars = true;
-                } else if (!Character.isWhitespace(c)) {
+                } else if (c != ' ' && c != '\n' && !Character.isWhitespace(c)) {
                     prevFrom = -1;
                 }
                 i++;
             }
         }
-        return uses;
+        return new Counts(uses, mentions);
     }
 
     /** The name of {@code byHash} that {@code text[from, to)} spells, by String's own hash, or null. */
@@ -602,6 +611,9 @@ public final class PreprocessedChange {
     }
 
     private static boolean isIdentifierChar(char c) {
-        return c == '_' || Character.isLetterOrDigit(c);
+        if (c < 128) {  // the texts are C: nearly every character is ASCII, where this is a few comparisons
+            return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+        return Character.isLetterOrDigit(c);
     }
 }
