@@ -43,7 +43,9 @@ public record LivepatchState(boolean supported, List<Patch> patches) {
             [ -d %1$s ] || { echo unsupported; exit 0; }
             for p in %1$s/*; do
               [ -d "$p" ] || continue
-              echo "patch ${p##*/} $(cat "$p/enabled") $(cat "$p/transition")"
+              # a patch being removed can vanish between the listing and the reads: then it is not listed
+              e=$(cat "$p/enabled" 2>/dev/null) && t=$(cat "$p/transition" 2>/dev/null) || continue
+              echo "patch ${p##*/} $e $t"
               for o in "$p"/*; do
                 [ -d "$o" ] || continue
                 echo "object ${o##*/} $(cat "$o/patched" 2>/dev/null || echo 0)"
@@ -65,15 +67,32 @@ public record LivepatchState(boolean supported, List<Patch> patches) {
         if (dump.strip().equals("unsupported")) {
             return new LivepatchState(false, List.of());
         }
-        // Lines come nested: "patch NAME ENABLED TRANSITION", its "object NAME PATCHED", their "function F".
+        // Lines come nested: "patch NAME ENABLED TRANSITION", its "object NAME PATCHED", their "function F". A
+        // line cut short (sysfs changing while it is read) is left out with what it would hold.
         List<Patch> patches = new ArrayList<>();
+        Patch patch = null;
+        PatchedObject object = null;
         for (String line : dump.lines().toList()) {
             String[] f = line.strip().split(" ");
             switch (f[0]) {
-                case "patch" -> patches.add(new Patch(f[1], "1".equals(f[2]), "1".equals(f[3]), new ArrayList<>()));
-                case "object" -> patches.getLast().objects().add(
-                        new PatchedObject(f[1], "1".equals(f[2]), new ArrayList<>()));
-                case "function" -> patches.getLast().objects().getLast().functions().add(PatchedFunction.parse(f[1]));
+                case "patch" -> {
+                    patch = f.length == 4 ? new Patch(f[1], "1".equals(f[2]), "1".equals(f[3]), new ArrayList<>()) : null;
+                    object = null;
+                    if (patch != null) {
+                        patches.add(patch);
+                    }
+                }
+                case "object" -> {
+                    object = patch != null && f.length == 3 ? new PatchedObject(f[1], "1".equals(f[2]), new ArrayList<>()) : null;
+                    if (object != null) {
+                        patch.objects().add(object);
+                    }
+                }
+                case "function" -> {
+                    if (object != null && f.length == 2) {
+                        object.functions().add(PatchedFunction.parse(f[1]));
+                    }
+                }
                 default -> {
                 }
             }

@@ -31,4 +31,17 @@ class LivepatchStateTest {
         assertThat(function.get("position").asInt()).isEqualTo(2);
         assertThat(json.at("/patches/0/objects/1/patched").asBoolean()).isFalse();
     }
+
+    @Test
+    void aPatchCutShortWhileSysfsChangesIsLeftOutWithItsObjects() {
+        // Read as the old dump could read a patch being removed: its transition file already gone.
+        LivepatchState state = LivepatchState.parse("""
+                patch suture_gone 1
+                object vmlinux 1
+                function cmdline_proc_show,0
+                """ + DUMP);
+
+        assertThat(state.patches()).extracting(LivepatchState.Patch::name).containsExactly("suture_fix");
+        assertThat(state.patch("suture_fix").orElseThrow().objects()).hasSize(2);
+    }
 }
