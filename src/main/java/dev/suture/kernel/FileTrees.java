@@ -37,7 +37,10 @@ public final class FileTrees {
         });
     }
 
-    /** The summed size of the tree's regular files. */
+    /**
+     * The summed size of the tree's regular files. A file or directory removed while it is measured counts for
+     * nothing: another Suture process may be building in the tree (make's temporary files come and go).
+     */
     public static long size(Path root) throws IOException {
         AtomicLong total = new AtomicLong();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -45,6 +48,22 @@ public final class FileTrees {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile()) {
                     total.addAndGet(attrs.size());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                if (failure instanceof java.nio.file.NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw failure;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null && !(failure instanceof java.nio.file.NoSuchFileException)) {
+                    throw failure;
                 }
                 return FileVisitResult.CONTINUE;
             }
