@@ -41,9 +41,10 @@ public final class SafetyRules {
      */
     public static List<Refusal> reviewSources(List<SourceChange> sources) {
         List<Refusal> out = new ArrayList<>(FileKindRules.review(sources));
+        FixTypes types = new FixTypes(sources);
         for (SourceChange s : sources) {
             if (s.original() != null && s.patched() != null) {
-                structLayout(s, out);
+                structLayout(s, types, out);
             }
         }
         return out;
@@ -88,7 +89,7 @@ public final class SafetyRules {
         return out;
     }
 
-    private static void structLayout(SourceChange s, List<Refusal> out) {
+    private static void structLayout(SourceChange s, FixTypes types, List<Refusal> out) {
         StructBodies before = new StructBodies(s.original() == null ? "" : s.original());
         StructBodies after = new StructBodies(s.patched() == null ? "" : s.patched());
         String[] oldLines = s.original() == null ? new String[0] : s.original().split("\n", -1);
@@ -97,17 +98,26 @@ public final class SafetyRules {
         for (int line : s.addedLines()) {
             Optional<StructBodies.Body> b = after.enclosing(line);
             if (b.isPresent() && line <= newLines.length && StructBodies.declares(newLines[line - 1])
-                    && !sameLayout(s, before, after, after.enclosingNamed(line)) && named.add(b.get().name())) {
+                    && !unchanged(s, before, after, types, after.enclosingNamed(line)) && named.add(b.get().name())) {
                 out.add(layout(s, line, b.get(), "adds or changes member '" + newLines[line - 1].trim() + "'"));
             }
         }
         for (int line : s.removedLines()) {
             Optional<StructBodies.Body> b = before.enclosing(line);
             if (b.isPresent() && line <= oldLines.length && StructBodies.declares(oldLines[line - 1])
-                    && !sameLayout(s, before, after, before.enclosingNamed(line)) && named.add(b.get().name())) {
+                    && !unchanged(s, before, after, types, before.enclosingNamed(line)) && named.add(b.get().name())) {
                 out.add(layout(s, line, b.get(), "removes or changes member '" + oldLines[line - 1].trim() + "'"));
             }
         }
+    }
+
+    /**
+     * Whether a member line's change leaves every instance the running kernel has as it was: the type is new, or gone,
+     * or lays out as before (in this file, or across the fix's files when it moved between them).
+     */
+    private static boolean unchanged(SourceChange s, StructBodies before, StructBodies after, FixTypes types,
+                                     Optional<StructBodies.Body> type) {
+        return types.isNew(type) || types.isGone(type) || types.keepsLayout(type) || sameLayout(s, before, after, type);
     }
 
     /**
@@ -172,8 +182,7 @@ public final class SafetyRules {
         if (travelsWithCode(u, e)) {
             return;
         }
-        String name = e.name().contains(".") ? e.name().substring(0, e.name().indexOf('.')) : e.name();
-        int line = firstMention(u.source().patched(), name, u.source());
+        int line = dataLine(u.source(), e.name());
         out.add(new Refusal(Refusal.Rule.DATA_INITIALIZER, u.source().path(), line,
                 "the initial value of " + (writable ? "" : "constant ") + e.name() + " changes (" + d.reason()
                         + "), but the running kernel's copy was initialized long ago and keeps its current value",
@@ -216,6 +225,17 @@ public final class SafetyRules {
             }
         }
         return s.firstLine();
+    }
+
+    /** The line of a variable's change: the first added line in its definition, else its first mention. */
+    static int dataLine(SourceChange s, String symbol) {
+        String name = symbol.contains(".") ? symbol.substring(0, symbol.indexOf('.')) : symbol;
+        Optional<FunctionLines.Range> r = s.patched() == null ? Optional.empty() : DataLines.find(s.patched(), name);
+        if (r.isEmpty()) {
+            return firstMention(s.patched(), name, s);
+        }
+        int inside = s.firstAddedWithin(r.get().first(), r.get().last());
+        return inside > 0 ? inside : r.get().first();
     }
 
     static int firstMention(String text, String name, SourceChange s) {

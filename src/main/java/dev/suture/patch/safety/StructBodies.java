@@ -51,6 +51,11 @@ final class StructBodies {
         }
     }
 
+    /** Every definition, in the order of its opening line. */
+    List<Body> all() {
+        return List.copyOf(bodies);
+    }
+
     /** The innermost definition whose member lines include {@code line}. */
     Optional<Body> enclosing(int line) {
         Body best = null;

@@ -98,4 +98,39 @@ class SafetyRulesTest {
         assertThat(reviewDst(reordered, new TreeSet<>(List.of(2)), new TreeSet<>(List.of(4, 5, 6, 7))))
                 .extracting(Refusal::rule).isNotEmpty().containsOnly(Refusal.Rule.STRUCT_LAYOUT);
     }
+    private static final String HEADER = """
+            #ifndef _X_H
+            #define _X_H
+            #endif
+            """;
+
+    @Test
+    void aTypeTheFixIntroducesHasNoInstancesYet() {
+        String patched = HEADER.replace("#endif\n", "struct ss_tmp {\n\tint state;\n\tunsigned long data;\n};\n#endif\n");
+        List<Refusal> refusals = SafetyRules.review(List.of(
+                new SourceChange("include/x.h", HEADER, patched, new TreeSet<>(), new TreeSet<>(List.of(3, 4, 5, 6)))), List.of());
+        assertThat(refusals).isEmpty();
+    }
+
+    @Test
+    void aTypeMovedIntoAHeaderKeepsItsLayoutUnlessAMemberChanges() {
+        String unit = ORIGINAL.replace("struct conn {\n\tint id;\n\t/* state */\n\tlong flags;\n};\n", "#include \"x.h\"\n");
+        String header = HEADER.replace("#endif\n", "struct conn {\n\tint id;\n\tlong flags; /* state */\n};\n#endif\n");
+        SourceChange c = new SourceChange("net/x.c", ORIGINAL, unit, new TreeSet<>(List.of(3, 4, 5, 6, 7)), new TreeSet<>(List.of(3)));
+        SourceChange h = new SourceChange("net/x.h", HEADER, header, new TreeSet<>(), new TreeSet<>(List.of(3, 4, 5, 6)));
+        assertThat(SafetyRules.review(List.of(c, h), List.of())).isEmpty();
+
+        String grown = header.replace("\tlong flags; /* state */\n", "\tlong flags;\n\tint retries;\n");
+        SourceChange g = new SourceChange("net/x.h", HEADER, grown, new TreeSet<>(), new TreeSet<>(List.of(3, 4, 5, 6, 7)));
+        assertThat(SafetyRules.review(List.of(c, g), List.of()))
+                .extracting(Refusal::rule).isNotEmpty().containsOnly(Refusal.Rule.STRUCT_LAYOUT);
+    }
+
+    @Test
+    void aTypeTheFixDeletesEverywhereIsNotALayoutChange() {
+        String patched = ORIGINAL.replace("struct conn {\n\tint id;\n\t/* state */\n\tlong flags;\n};\n", "")
+                .replace("\tstruct conn copy = *c;\n\treturn copy.id;\n", "\treturn 0;\n").replace("struct conn *c", "void *c");
+        assertThat(SafetyRules.review(List.of(new SourceChange("net/x.c", ORIGINAL, patched,
+                new TreeSet<>(List.of(3, 4, 5, 6, 7, 9, 11, 12)), new TreeSet<>(List.of(4, 6)))), List.of())).isEmpty();
+    }
 }
