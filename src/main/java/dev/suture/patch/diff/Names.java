@@ -14,16 +14,20 @@ public final class Names {
     private static final Pattern COLD = Pattern.compile("\\.cold(\\.\\d+)?$");
     /** {@code __UNIQUE_ID_} + prefix + counter; the counter ends the name or comes before GCC's {@code .N}. */
     private static final Pattern UNIQUE_ID_COUNTER = Pattern.compile("^(__UNIQUE_ID_.*?)\\d+(?=\\.|$)");
+    /** A BTF ID slot, {@code __BTF_ID__struct__inode__896148}: kind, name, then {@code __COUNTER__} and {@code __LINE__}. */
+    private static final Pattern BTF_ID_COUNTER = Pattern.compile("^(__BTF_ID__.+__)\\d+$");
 
     private Names() {
     }
 
     /**
      * The name without GCC's numbering: {@code count.12} → {@code count}, {@code f.isra.0} → {@code f.isra},
-     * {@code __UNIQUE_ID_ddebug332.18} → {@code __UNIQUE_ID_ddebug}.
+     * {@code __UNIQUE_ID_ddebug332.18} → {@code __UNIQUE_ID_ddebug}, {@code __BTF_ID__struct__inode__896148} →
+     * {@code __BTF_ID__struct__inode__}.
      */
     public static String correlated(String name) {
-        return NUMBER_PART.matcher(UNIQUE_ID_COUNTER.matcher(name).replaceFirst("$1")).replaceAll("");
+        String counted = BTF_ID_COUNTER.matcher(UNIQUE_ID_COUNTER.matcher(name).replaceFirst("$1")).replaceFirst("$1");
+        return NUMBER_PART.matcher(counted).replaceAll("");
     }
 
     /** The function a {@code .cold} part was split from, or the name itself. */

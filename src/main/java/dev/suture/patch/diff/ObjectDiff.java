@@ -242,7 +242,7 @@ public final class ObjectDiff {
         }
         String references = compareReferences(o, p);
         if (references != null && !references.equals(LINE_ONLY)) {
-            return "initializer references changed";
+            return "initializer references changed: " + references;
         }
         byte[] a = original.bytes(o);
         byte[] b = patched.bytes(p);

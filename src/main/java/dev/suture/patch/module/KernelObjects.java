@@ -77,7 +77,8 @@ final class KernelObjects {
         return KernelSymbols.ofModule(object, moduleFile(object), this::layout);
     }
 
-    private Path moduleFile(String object) {
+    /** The file of a module of the kernel (or an out-of-tree one given). */
+    Path moduleFile(String object) {
         Path file = outOfTree.get(object);
         if (file != null) {
             return file;

@@ -3,7 +3,10 @@ package dev.suture.patch.module;
 import dev.suture.SutureException;
 import dev.suture.elf.ElfFile;
 import dev.suture.kernel.CachedKernel;
+import dev.suture.kernel.build.BtfIdResolver;
 import dev.suture.kernel.build.Kbuild;
+import dev.suture.kernel.build.KernelSource;
+import dev.suture.kernel.build.SourceTree;
 import dev.suture.kernel.build.ModuleSigner;
 import dev.suture.kernel.symbols.KernelExports;
 import java.io.IOException;
@@ -38,6 +41,10 @@ final class ModuleLinker {
             }
             throw plan.linkFailure().apply(make.output());
         }
+        List<String> notes = new ArrayList<>(plan.notes());
+        for (String slot : resolveBtfIds(kernel, objects, plan, built)) {
+            notes.add("BTF ID slot " + slot + " names a type the kernel's BTF does not have: it stays 0, as in the kernel's own copy");
+        }
         SymbolResolver resolver = new SymbolResolver(exports, objects.vmlinux(), plan.patchedModules(),
                 plan.choices(), plan.originals(), plan.fixName(), plan.placeholders(), plan.newSymbols());
         ElfFile ko = ElfFile.read(Files.readAllBytes(built));
@@ -56,7 +63,34 @@ final class ModuleLinker {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return new BuildOutcome.Built(output, plan.manifest(), plan.units(), conversion.converted(), plan.notes());
+        return new BuildOutcome.Built(output, plan.manifest(), plan.units(), conversion.converted(), notes);
+    }
+
+    /**
+     * Fills the module's BTF ID slots ({@link BtfIdResolver}) when its code brought a {@code .BTF_ids} section along:
+     * from vmlinux's BTF, or from the patched module's on vmlinux's. Returns the slots no type matched.
+     */
+    private static List<String> resolveBtfIds(CachedKernel kernel, KernelObjects objects, ModulePlan plan, Path ko)
+            throws IOException {
+        if (ElfFile.read(Files.readAllBytes(ko)).sections().stream().noneMatch(s -> s.name().equals(".BTF_ids"))) {
+            return List.of();
+        }
+        String release = kernel.info().release();
+        SourceTree tree = KernelSource.find(kernel).orElseThrow(() -> new SutureException(
+                "the patch's code uses BTF ID lists or sets (BTF_ID_LIST, BTF_SET_START), which the kernel's own"
+                        + " resolve_btfids fills, and " + release + "'s source is not prepared",
+                "suture kernel source " + release));
+        Set<String> modules = plan.patchedModules().keySet();
+        if (modules.size() > 1) {
+            throw new SutureException("the patch's code uses BTF ID lists or sets and patches " + modules.size()
+                    + " modules (" + String.join(", ", modules) + "); its slots are filled from one module's BTF",
+                    "split the fix: one patch per module");
+        }
+        if (modules.isEmpty()) {
+            return BtfIdResolver.resolve(tree, ko, kernel.vmlinux(), java.util.Optional.empty());
+        }
+        return BtfIdResolver.resolve(tree, ko, objects.moduleFile(modules.iterator().next()),
+                java.util.Optional.of(kernel.vmlinux()));
     }
 
     /**

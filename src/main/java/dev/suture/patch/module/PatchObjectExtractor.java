@@ -157,7 +157,8 @@ final class PatchObjectExtractor {
         }
         int dead = 0;
         for (ObjectIndex.Entity e : index.entities()) {
-            if (!included.contains(e.key()) && keptSections.contains(e.section())) {
+            // A BTF ID slot keeps its name: resolve_btfids reads the type it stands for from it (BtfIdResolver).
+            if (!included.contains(e.key()) && keptSections.contains(e.section()) && !e.name().startsWith("__BTF_ID__")) {
                 elf.symbols().rename(e.symbol(), prefix + "unused_" + dead++);  // another unit's namesake must not clash
             }
         }

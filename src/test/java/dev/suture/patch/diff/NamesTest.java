@@ -24,8 +24,17 @@ class NamesTest {
         assertThat(Names.correlated("__UNIQUE_ID___addressable_crc32_le366")).isEqualTo("__UNIQUE_ID___addressable_crc32_le");
         assertThat(Names.correlated("__UNIQUE_ID___addressable___SCK__might_resched2.44"))
                 .isEqualTo("__UNIQUE_ID___addressable___SCK__might_resched");
-        // Only __UNIQUE_ID_ names end in a counter: elsewhere trailing digits are part of the name.
+        // Only __UNIQUE_ID_ and BTF ID slot names end in a counter: elsewhere trailing digits are part of the name.
         assertThat(Names.correlated("crc32")).isEqualTo("crc32");
+    }
+
+    @Test
+    void aBtfIdSlotIsKnownByItsKindAndTypeNotItsCounterAndLine() {
+        // BTF_ID(struct, file) pastes __COUNTER__ and __LINE__ after the type's name (bpf_lsm.c's 897166, then 908195).
+        assertThat(Names.correlated("__BTF_ID__struct__file__897166")).isEqualTo("__BTF_ID__struct__file__");
+        assertThat(Names.correlated("__BTF_ID__struct__file__908195")).isEqualTo("__BTF_ID__struct__file__");
+        assertThat(Names.correlated("__BTF_ID__func__ip6_route_input2__44123")).isEqualTo("__BTF_ID__func__ip6_route_input2__");
+        assertThat(Names.correlated("__BTF_ID__set__bpf_lsm_hooks")).isEqualTo("__BTF_ID__set__bpf_lsm_hooks");
     }
 
     @Test
