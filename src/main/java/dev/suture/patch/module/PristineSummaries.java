@@ -27,8 +27,8 @@ import java.util.Optional;
  * at the same time never read half a summary.
  */
 final class PristineSummaries {
-    /** Versioned by how chunks are hashed: a summary of an older hashing is made again, not compared wrongly. */
-    private static final String SUMMARY = ".summary-4";
+    /** Versioned by how chunks are hashed and which count as dead: an older summary is made again, not compared wrongly. */
+    private static final String SUMMARY = ".summary-5";
     private static final String UNBUILDABLE = ".unbuildable";
 
     private final SourceTree tree;

@@ -13,8 +13,9 @@ import java.util.Set;
  * {@code static inline} function most of its includers never call; such a definition is not compiled into
  * their objects, so a unit whose only differences are definitions of {@code static inline} functions named
  * nowhere else in its text is not compiled either, nor one whose other differences are prototypes of functions
- * its text names nowhere else (a function the fix renames, which the unit neither calls nor defines). Anything
- * else that differs (a type, a variable, a function the unit calls) counts as a change: compiling a unit for
+ * its text names nowhere else (a function the fix renames, which the unit neither calls nor defines), or types
+ * nothing else in it names (a struct a new macro uses). Anything else that differs (a type the unit uses, a
+ * variable, a function the unit calls) counts as a change: compiling a unit for
  * nothing costs seconds, missing one would miss a change.
  */
 public final class PreprocessedChange {
@@ -351,7 +352,7 @@ public final class PreprocessedChange {
 
     /**
      * Which chunks cannot reach the object: {@code static inline} functions nothing calls ({@link #deadInlines}),
-     * and prototypes of functions the text mentions nowhere else. An unused declaration emits nothing; one whose
+     * prototypes of functions the text mentions nowhere else, and types nothing else names ({@link DeadTypes}). An unused declaration emits nothing; one whose
      * function the unit defines or calls is mentioned again, so its attributes (a section, {@code __cold}) count.
      * The text is read once for both kinds of name: it is megabytes, and this is most of a comparison's time.
      */
@@ -365,7 +366,9 @@ public final class PreprocessedChange {
             }
         }
         if (inlines.isEmpty() && prototypes.isEmpty()) {
-            return new boolean[chunks.size()];
+            boolean[] dead = new boolean[chunks.size()];
+            DeadTypes.mark(chunks, dead);
+            return dead;
         }
         java.util.Set<String> all = new java.util.HashSet<>(inlines.keySet());
         all.addAll(prototypes.values());
@@ -379,6 +382,7 @@ public final class PreprocessedChange {
                 dead[e.getKey()] = true;
             }
         }
+        DeadTypes.mark(chunks, dead);
         return dead;
     }
 
@@ -585,8 +589,13 @@ public final class PreprocessedChange {
         return word.isEmpty() || Character.isDigit(word.charAt(0)) || NOT_A_NAME.contains(word) ? null : word;
     }
 
+    /** How often each of {@code names} (kept by their hash) is mentioned in a text, literals aside. */
+    static Map<String, Integer> mentions(String text, Map<Integer, List<String>> names) {
+        return count(text, names).mentions();
+    }
+
     /** Names keyed by String's own hash, as {@link #lookUp} finds them in a text without making strings. */
-    private static Map<Integer, List<String>> byHash(java.util.Collection<String> names) {
+    static Map<Integer, List<String>> byHash(java.util.Collection<String> names) {
         Map<Integer, List<String>> out = new HashMap<>();
         names.forEach(n -> out.computeIfAbsent(n.hashCode(), k -> new ArrayList<>(1)).add(n));
         return out;

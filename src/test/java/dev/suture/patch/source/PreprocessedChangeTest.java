@@ -197,4 +197,59 @@ class PreprocessedChangeTest {
         assertThat(PreprocessedChange.prototypeName("typedef int dst_fn(struct sk_buff *skb);")).isNull();
         assertThat(PreprocessedChange.prototypeName("extern int dst_discard(struct sk_buff *skb);")).isEqualTo("dst_discard");
     }
+    /** seqlock.h's scoped_seqlock_read, as a backport added it: an enum, a struct, inlines and a macro using them. */
+    private static final String SCOPED = """
+            enum ss_state { ss_done = 0, ss_lock, ss_lock_irqsave, ss_lockless, };
+            struct ss_tmp { enum ss_state state; unsigned long data; spinlock_t *lock; spinlock_t *lock_irqsave; };
+            struct ss_tmp;
+            static inline __attribute__((__always_inline__)) void __scoped_seqlock_cleanup(struct ss_tmp *sst)
+            {
+                if (sst->lock) spin_unlock(sst->lock);
+            }
+            extern void __scoped_seqlock_invalid_target(void);
+            typedef struct { int depth; } __attribute__((__aligned__(8))) ss_depth_t;
+            """;
+
+    @Test
+    void typesNothingElseNamesAreNoChange() {
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, HEADER + SCOPED + USER)).isFalse();
+        // A unit that expands the macro names the struct and the enumerators in its own code.
+        String user = USER + """
+                int show(seqlock_t *l)
+                {
+                    for (struct ss_tmp s __attribute__((__cleanup__(__scoped_seqlock_cleanup))) = { .state = ss_lockless };
+                         s.state != ss_done; s.state = ss_done) { }
+                    return 0;
+                }
+                """;
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + user, HEADER + SCOPED + user)).isTrue();
+    }
+
+    @Test
+    void aTypeAVariableIsDeclaredWithOrAnEnumeratorTheUnitUsesCounts() {
+        String variable = "struct ss_stats { int n; } ss_stats;\n";
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + USER, HEADER + variable + USER)).isTrue();
+        String constant = USER.replace("return 1;", "return SS_ONE;");
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + "enum { SS_ONE = 1 };\n" + constant,
+                HEADER + "enum { SS_ZERO, SS_ONE };\n" + constant)).isTrue();
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + "enum { SS_ONE = 1 };\n" + USER,
+                HEADER + "enum { SS_ZERO, SS_ONE };\n" + USER)).isFalse();
+        // A struct nesting another the unit uses lives on through it.
+        String nested = "struct outer { struct inner { int x; } in; };\n";
+        String inner = USER + "int inner_x(struct inner *p) { return p->x; }\n";
+        assertThat(PreprocessedChange.mayChangeObject(HEADER + nested + inner,
+                HEADER + nested.replace("int x;", "long x;") + inner)).isTrue();
+    }
+
+    @Test
+    void theNamesATypeDefinitionDefines() {
+        assertThat(DeadTypes.definedNames("enum ss_state { ss_done = 0, ss_lock = (1 << 2), ss_lockless, };"))
+                .containsExactly("ss_state", "ss_done", "ss_lock", "ss_lockless");
+        assertThat(DeadTypes.definedNames("typedef struct { int a; } __attribute__((__aligned__(8))) foo_t;"))
+                .containsExactly("foo_t");
+        assertThat(DeadTypes.definedNames("struct a { struct b { int x; } in; };")).containsExactly("a", "b");
+        assertThat(DeadTypes.definedNames("struct a { int x; } a_var;")).isNull();
+        assertThat(DeadTypes.definedNames("struct a { enum { A1, A2 } kind; };")).isNull();
+        assertThat(DeadTypes.definedNames("int f(void);")).isNull();
+    }
 }
