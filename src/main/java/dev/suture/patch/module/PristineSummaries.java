@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 final class PristineSummaries {
     /** Versioned by how chunks are hashed and which count as dead: an older summary is made again, not compared wrongly. */
-    private static final String SUMMARY = ".summary-5";
+    private static final String SUMMARY = ".summary-6";
     private static final String UNBUILDABLE = ".unbuildable";
 
     private final SourceTree tree;

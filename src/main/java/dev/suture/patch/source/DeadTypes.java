@@ -2,11 +2,9 @@ package dev.suture.patch.source;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,21 +25,26 @@ final class DeadTypes {
     private static final Pattern FORWARD = Pattern.compile("^(?:struct|union|enum) \\w+ ?;$");
     private static final Pattern TAG = Pattern.compile("\\b(?:struct|union|enum) (\\w+) ?\\{");
     private static final Pattern NESTED_ENUM = Pattern.compile("\\benum\\b(?: \\w+)? ?\\{");
+    private static final Pattern ENUMERATOR = Pattern.compile("^ ?(\\w+)");
     private static final Pattern ATTRIBUTE = Pattern.compile("__attribute__ ?\\(\\((?:[^()]|\\([^()]*\\))*\\)\\)");
 
     private DeadTypes() {
     }
 
-    /** Marks in {@code dead} the type chunks no live chunk names (see the class comment). */
-    static void mark(List<String> chunks, boolean[] dead) {
+    /**
+     * The live chunks that define only types, each with the names it defines; every bare forward declaration is
+     * marked dead on the way (it declares a tag: no code, no data, and a use declares it just the same).
+     */
+    static Map<Integer, List<String>> definitions(List<String> chunks, boolean[] dead) {
         Map<Integer, List<String>> defines = new LinkedHashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
-            if (dead[i]) {
+            String chunk = chunks.get(i);
+            if (dead[i] || !(chunk.startsWith("struct") || chunk.startsWith("union") || chunk.startsWith("enum")
+                    || chunk.startsWith("typedef"))) {
                 continue;
             }
-            String chunk = chunks.get(i);
             if (FORWARD.matcher(chunk).matches()) {
-                dead[i] = true;  // declares a tag: no code, no data, and a use declares it just the same
+                dead[i] = true;
                 continue;
             }
             List<String> names = definedNames(chunk);
@@ -49,22 +52,25 @@ final class DeadTypes {
                 defines.put(i, names);
             }
         }
-        if (defines.isEmpty()) {
-            return;
-        }
-        Set<String> all = new HashSet<>();
-        defines.values().forEach(all::addAll);
-        Map<Integer, List<String>> byHash = PreprocessedChange.byHash(all);
-        StringBuilder liveText = new StringBuilder();
-        for (int i = 0; i < chunks.size(); i++) {
-            if (!dead[i]) {
-                liveText.append(chunks.get(i)).append('\n');
-            }
-        }
-        Map<String, Integer> live = new HashMap<>(PreprocessedChange.mentions(liveText.toString(), byHash));
+        return defines;
+    }
+
+    /**
+     * Marks in {@code dead} the {@code defines} no live chunk names (see the class comment).
+     *
+     * @param live   the mentions of the defined names (among others) in the chunks alive so far, taken away from
+     *               as types die
+     * @param byHash the names counted, kept by their hash
+     */
+    static void mark(List<String> chunks, boolean[] dead, Map<Integer, List<String>> defines, Map<String, Integer> live,
+                     Map<Integer, List<String>> byHash) {
         Map<Integer, Map<String, Integer>> own = new HashMap<>();
-        defines.keySet().forEach(i -> own.put(i, PreprocessedChange.mentions(chunks.get(i), byHash)));
-        boolean more = true;
+        for (int i : defines.keySet()) {
+            Map<String, Integer> mine = new HashMap<>();
+            PreprocessedChange.mentions(chunks.get(i), byHash, mine);
+            own.put(i, mine);
+        }
+        boolean more = !defines.isEmpty();
         while (more) {
             more = false;
             for (var e : defines.entrySet()) {
@@ -102,7 +108,7 @@ final class DeadTypes {
         boolean isEnum = chunk.startsWith("enum") || chunk.startsWith("typedef enum");
         if (isEnum) {
             for (String item : topLevelItems(body)) {
-                Matcher m = Pattern.compile("^ ?(\\w+)").matcher(item);
+                Matcher m = ENUMERATOR.matcher(item);
                 if (m.find()) {
                     names.add(m.group(1));
                 }

@@ -352,7 +352,8 @@ public final class PreprocessedChange {
 
     /**
      * Which chunks cannot reach the object: {@code static inline} functions nothing calls ({@link #deadInlines}),
-     * prototypes of functions the text mentions nowhere else, and types nothing else names ({@link DeadTypes}). An unused declaration emits nothing; one whose
+     * prototypes of functions nothing alive mentions (an unused inline's call does not count), and types nothing
+     * else names ({@link DeadTypes}). An unused declaration emits nothing; one whose
      * function the unit defines or calls is mentioned again, so its attributes (a section, {@code __cold}) count.
      * The text is read once for both kinds of name: it is megabytes, and this is most of a comparison's time.
      */
@@ -365,24 +366,36 @@ public final class PreprocessedChange {
                 prototypes.put(i, name);
             }
         }
-        if (inlines.isEmpty() && prototypes.isEmpty()) {
-            boolean[] dead = new boolean[chunks.size()];
-            DeadTypes.mark(chunks, dead);
+        boolean[] dead = new boolean[chunks.size()];
+        if (!inlines.isEmpty()) {
+            Map<Integer, List<String>> names = byHash(inlines.keySet());
+            dead = deadInlines(chunks, inlines, count(text, names), names);
+        }
+        Map<Integer, List<String>> types = DeadTypes.definitions(chunks, dead);
+        if (prototypes.isEmpty() && types.isEmpty()) {
             return dead;
         }
-        java.util.Set<String> all = new java.util.HashSet<>(inlines.keySet());
-        all.addAll(prototypes.values());
-        Map<Integer, List<String>> names = byHash(all);
-        Counts total = count(text, names);
-        boolean[] dead = deadInlines(chunks, inlines, total.uses(), names);
-        for (var e : prototypes.entrySet()) {
-            String name = e.getValue();
-            if (total.mentions().getOrDefault(name, 0)
-                    == count(chunks.get(e.getKey()), names).mentions().getOrDefault(name, 0)) {
-                dead[e.getKey()] = true;
+        // Mentions in what is left alive, in one pass: an unused inline's call does not keep a prototype alive
+        // (seqlock.h's __scoped_seqlock_bug, called only by the new inline __scoped_seqlock_next), nor does its
+        // parameter keep a type alive.
+        java.util.Set<String> counted = new java.util.HashSet<>(prototypes.values());
+        types.values().forEach(counted::addAll);
+        Map<Integer, List<String>> byHash = byHash(counted);
+        Map<String, Integer> live = new HashMap<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            if (!dead[i]) {
+                mentions(chunks.get(i), byHash, live);
             }
         }
-        DeadTypes.mark(chunks, dead);
+        for (var e : prototypes.entrySet()) {
+            Map<String, Integer> own = new HashMap<>();
+            mentions(chunks.get(e.getKey()), byHash, own);
+            if (live.getOrDefault(e.getValue(), 0) == own.getOrDefault(e.getValue(), 0)) {
+                dead[e.getKey()] = true;
+                own.forEach((n, c) -> live.merge(n, -c, Integer::sum));
+            }
+        }
+        DeadTypes.mark(chunks, dead, types, live, byHash);
         return dead;
     }
 
@@ -446,11 +459,11 @@ public final class PreprocessedChange {
                     }
                     int total = uses.getOrDefault(e.getKey(), 0);
                     // Its own mentions (a recursive call) are all of its uses: usually none at all.
-                    if (total == 0 || total == own.computeIfAbsent(i, k -> count(chunks.get(k), names).uses())
+                    if (total == 0 || total == own.computeIfAbsent(i, k -> count(chunks.get(k), names))
                             .getOrDefault(e.getKey(), 0)) {
                         dead[i] = true;
                         more = true;
-                        own.computeIfAbsent(i, k -> count(chunks.get(k), names).uses())
+                        own.computeIfAbsent(i, k -> count(chunks.get(k), names))
                                 .forEach((name, n) -> uses.merge(name, -n, Integer::sum));
                     }
                 }
@@ -478,20 +491,12 @@ public final class PreprocessedChange {
      * of a function that happens to share its name, nor is anything inside a string literal.
      */
     static Map<String, Integer> uses(String text) {
-        return count(text, null).uses();
+        return count(text, null);
     }
 
-    /**
-     * Of each name: its uses (see {@link #uses}) and its mentions, which count declarations and definitions too;
-     * neither inside literals.
-     */
-    private record Counts(Map<String, Integer> uses, Map<String, Integer> mentions) {
-    }
-
-    /** The {@link Counts} of {@code names}, kept by their hash (of every name when null), in one pass. */
-    private static Counts count(String text, Map<Integer, List<String>> names) {
+    /** The uses (see {@link #uses}) of {@code names}, kept by their hash (of every name when null), in one pass. */
+    private static Map<String, Integer> count(String text, Map<Integer, List<String>> names) {
         Map<String, Integer> uses = new HashMap<>();
-        Map<String, Integer> mentions = new HashMap<>();
         // The word just before, by its place (made a string only when a counted name follows), and whether stars
         // came after it; prevFrom < 0 when something else came last.
         int prevFrom = -1;
@@ -509,11 +514,8 @@ public final class PreprocessedChange {
                     j++;
                 }
                 String word = names == null ? text.substring(i, j) : lookUp(text, i, j, names);
-                if (word != null) {
-                    mentions.merge(word, 1, Integer::sum);
-                    if (!(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars))) {
-                        uses.merge(word, 1, Integer::sum);
-                    }
+                if (word != null && !(prevFrom >= 0 && declared(text.substring(prevFrom, prevTo), stars))) {
+                    uses.merge(word, 1, Integer::sum);
                 }
                 prevFrom = i;
                 prevTo = j;
@@ -528,7 +530,7 @@ public final class PreprocessedChange {
                 i++;
             }
         }
-        return new Counts(uses, mentions);
+        return uses;
     }
 
     /** The name of {@code byHash} that {@code text[from, to)} spells, by String's own hash, or null. */
@@ -589,9 +591,27 @@ public final class PreprocessedChange {
         return word.isEmpty() || Character.isDigit(word.charAt(0)) || NOT_A_NAME.contains(word) ? null : word;
     }
 
-    /** How often each of {@code names} (kept by their hash) is mentioned in a text, literals aside. */
-    static Map<String, Integer> mentions(String text, Map<Integer, List<String>> names) {
-        return count(text, names).mentions();
+    /** Adds to {@code into} how often each of {@code names} (kept by their hash) is mentioned in a text, literals aside. */
+    static void mentions(String text, Map<Integer, List<String>> names, Map<String, Integer> into) {
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\'') {
+                i = endOfLiteral(text, i) + 1;
+            } else if (isIdentifierChar(c)) {
+                int j = i;
+                while (j < text.length() && isIdentifierChar(text.charAt(j))) {
+                    j++;
+                }
+                String word = lookUp(text, i, j, names);
+                if (word != null) {
+                    into.merge(word, 1, Integer::sum);
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
     }
 
     /** Names keyed by String's own hash, as {@link #lookUp} finds them in a text without making strings. */

@@ -207,6 +207,12 @@ class PreprocessedChangeTest {
                 if (sst->lock) spin_unlock(sst->lock);
             }
             extern void __scoped_seqlock_invalid_target(void);
+            extern void __scoped_seqlock_bug(void);
+            static inline __attribute__((__always_inline__)) void __scoped_seqlock_next(struct ss_tmp *sst, enum ss_state target)
+            {
+                if (sst->state == ss_done) __scoped_seqlock_bug();
+                if (target == ss_done) __scoped_seqlock_invalid_target();
+            }
             typedef struct { int depth; } __attribute__((__aligned__(8))) ss_depth_t;
             """;
 
